@@ -1,0 +1,282 @@
+// Builds the Matcher's tables from the doors: classes of packets, then every
+// reachable set of attempts by breadth-first search.
+#include "core/matcher.h"
+
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <map>
+#include <utility>
+
+namespace sesame {
+namespace {
+
+// knockd's flags_match reads these six bits and no others.
+constexpr std::uint8_t kMatchedFlagBits = 0x3f;
+
+std::size_t protocol_row(Protocol p) { return p == Protocol::kTcp ? 0 : 1; }
+
+// Which doors accept something: one bit per door.
+using DoorSet = std::vector<bool>;
+
+// Interns equal values to dense indices.
+template <class T>
+class Interner {
+ public:
+  std::uint32_t id(const T& value) {
+    auto [it, added] = ids_.try_emplace(value, static_cast<std::uint32_t>(values_.size()));
+    if (added) values_.push_back(value);
+    return it->second;
+  }
+  const T& operator[](std::size_t i) const { return values_[i]; }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  std::map<T, std::uint32_t> ids_;
+  std::vector<T> values_;
+};
+
+struct Attempt {
+  std::uint16_t door;
+  std::uint8_t stage;  // knocks matched so far
+  friend auto operator<=>(const Attempt&, const Attempt&) = default;
+};
+using AttemptSet = std::vector<Attempt>;  // sorted by door: knockd's list order
+
+struct EventInfo {
+  KnockStep step;
+  std::uint32_t flag_class;
+  std::uint32_t dst_class;
+};
+
+}  // namespace
+
+class MatcherBuilder {
+ public:
+  MatcherBuilder(std::span<const Door> doors, std::span<const Address> local)
+      : doors_(doors), local_(local) {}
+
+  std::expected<Matcher, MatcherError> build() {
+    if (auto bad = check_doors(); !bad.message.empty()) return std::unexpected(bad);
+    classify_ports();
+    classify_flags();
+    classify_destinations();
+    if (auto bad = enumerate_events(); !bad.message.empty()) return std::unexpected(bad);
+    if (auto bad = explore_states(); !bad.message.empty()) return std::unexpected(bad);
+    return std::move(m_);
+  }
+
+ private:
+  MatcherError check_doors() const {
+    if (doors_.size() > 0xffff) return {"too many doors"};
+    for (const Door& d : doors_) {
+      const std::string door = "door '" + d.name + "': ";
+      if (d.sequence.empty()) return {door + "empty sequence"};
+      if (d.sequence.size() > kMaxSequenceLength)
+        return {door + "sequence longer than " + std::to_string(kMaxSequenceLength) + " knocks"};
+      if (((d.tcp_flags.must_set | d.tcp_flags.must_clear) & ~kMatchedFlagBits) != 0)
+        return {door + "only fin, syn, rst, psh, ack and urg can be matched"};
+    }
+    return {};
+  }
+
+  void classify_ports() {
+    m_.port_class_.assign(2 * 65536, 0);
+    for (const Door& d : doors_) {
+      for (const KnockStep& s : d.sequence) {
+        std::uint16_t& c = m_.port_class_[protocol_row(s.protocol) * 65536 + s.port];
+        if (c == 0) {
+          steps_.push_back(s);
+          c = static_cast<std::uint16_t>(steps_.size());  // class 0 is "no door"
+        }
+      }
+    }
+  }
+
+  void classify_flags() {
+    for (std::uint8_t v = 0; v <= kMatchedFlagBits; ++v)
+      m_.tcp_flag_class_[v] = flag_sets_.id(doors_accepting([&](const Door& d) {
+        return d.tcp_flags.matches(Protocol::kTcp, v);
+      }));
+    m_.udp_flag_class_ = flag_sets_.id(DoorSet(doors_.size(), true));
+    m_.flag_class_count_ = static_cast<std::uint32_t>(flag_sets_.size());
+  }
+
+  void classify_destinations() {
+    std::vector<Address> candidates(local_.begin(), local_.end());
+    for (const Door& d : doors_)
+      if (d.target) candidates.push_back(*d.target);
+    std::ranges::sort(candidates);
+    candidates.erase(std::ranges::unique(candidates).begin(), candidates.end());
+    for (const Address& a : candidates) {
+      DoorSet accepting = doors_accepting([&](const Door& d) { return accepts_destination(d, a); });
+      if (std::ranges::find(accepting, true) == accepting.end()) continue;
+      m_.destinations_.push_back({a, dst_sets_.id(accepting)});
+    }
+    m_.dst_class_count_ = static_cast<std::uint32_t>(dst_sets_.size());
+  }
+
+  MatcherError enumerate_events() {
+    const std::size_t cells = (steps_.size() + 1) * flag_sets_.size() * dst_sets_.size();
+    if (cells > kMaxTransitions) return {"too many distinct knock ports, flag rules and targets"};
+    m_.event_of_.assign(cells, kIrrelevant);
+    for (std::uint32_t p = 1; p <= steps_.size(); ++p) {
+      for (std::uint32_t f = 0; f < flag_sets_.size(); ++f) {
+        for (std::uint32_t t = 0; t < dst_sets_.size(); ++t) {
+          const EventInfo e{steps_[p - 1], f, t};
+          if (!relevant(e)) continue;
+          m_.event_of_[(p * flag_sets_.size() + f) * dst_sets_.size() + t] =
+              static_cast<EventId>(events_.size());
+          events_.push_back(e);
+        }
+      }
+    }
+    m_.event_count_ = events_.size();
+    return {};
+  }
+
+  // R1: some door passes it through knockd's capture filter.
+  bool relevant(const EventInfo& e) const {
+    for (std::size_t i = 0; i < doors_.size(); ++i)
+      if (flag_sets_[e.flag_class][i] && dst_sets_[e.dst_class][i] &&
+          std::ranges::find(doors_[i].sequence, e.step) != doors_[i].sequence.end())
+        return true;
+    return false;
+  }
+
+  MatcherError explore_states() {
+    states_.id(AttemptSet{});
+    for (std::size_t s = 0; s < states_.size(); ++s) {
+      if (states_.size() > kMaxStates || (s + 1) * events_.size() > kMaxTransitions)
+        return {"the doors' sequences overlap in too many ways to compile"};
+      const AttemptSet current = states_[s];  // copy: interning may grow states_
+      m_.states_.push_back(describe(current));
+      for (const EventInfo& e : events_) m_.transitions_.push_back(intern(apply(current, e)));
+      m_.expiries_.push_back(intern(expire_next(current)));
+    }
+    return {};
+  }
+
+  struct Outcome {
+    AttemptSet next;
+    bool started = false;
+    std::vector<DoorEvent> events;
+  };
+
+  // R2-R5 for one source holding `current`.
+  Outcome apply(const AttemptSet& current, const EventInfo& e) const {
+    const DoorSet& flags_ok = flag_sets_[e.flag_class];
+    const DoorSet& dst_ok = dst_sets_[e.dst_class];
+    Outcome out;
+    const bool found = std::ranges::any_of(current, [&](const Attempt& a) { return dst_ok[a.door]; });
+    if (found) {
+      for (const Attempt& a : current) {
+        if (!dst_ok[a.door] || !flags_ok[a.door]) {
+          out.next.push_back(a);
+        } else if (doors_[a.door].sequence[a.stage] == e.step) {
+          advance(a, out);
+        } else {
+          out.events.push_back({a.door, a.stage, DoorEventKind::kFail});
+        }
+      }
+      return out;
+    }
+    for (std::size_t i = 0; i < doors_.size(); ++i) {
+      if (flags_ok[i] && dst_ok[i] && doors_[i].sequence.front() == e.step) {
+        out.started = true;
+        advance({static_cast<std::uint16_t>(i), 0}, out);
+      }
+    }
+    if (!out.started) out.next = current;  // nothing starts, nothing changes
+    return out;
+  }
+
+  void advance(Attempt a, Outcome& out) const {
+    ++a.stage;
+    out.events.push_back({a.door, a.stage, DoorEventKind::kStage});
+    if (a.stage == doors_[a.door].sequence.size())
+      out.events.push_back({a.door, a.stage, DoorEventKind::kOpen});
+    else
+      out.next.push_back(a);
+  }
+
+  // R6 one step: the attempts with the smallest seq_timeout time out together.
+  Outcome expire_next(const AttemptSet& current) const {
+    Outcome out;
+    if (current.empty()) return out;
+    const std::uint32_t first = timeout_of(std::ranges::min(current, {}, [&](const Attempt& a) {
+      return timeout_of(a);
+    }));
+    for (const Attempt& a : current) {
+      if (timeout_of(a) == first)
+        out.events.push_back({a.door, a.stage, DoorEventKind::kTimeout});
+      else
+        out.next.push_back(a);
+    }
+    return out;
+  }
+
+  Matcher::StateInfo describe(const AttemptSet& set) const {
+    Matcher::StateInfo info;
+    for (const Attempt& a : set) {
+      info.lifetime = std::max(info.lifetime, timeout_of(a));
+      info.progress = std::max(info.progress, a.stage);
+    }
+    info.next_timeout = info.lifetime;
+    for (const Attempt& a : set) info.next_timeout = std::min(info.next_timeout, timeout_of(a));
+    return info;
+  }
+
+  Matcher::Transition intern(const Outcome& o) {
+    const auto begin = static_cast<std::uint32_t>(m_.events_.size());
+    m_.events_.insert(m_.events_.end(), o.events.begin(), o.events.end());
+    return {static_cast<StateId>(states_.id(o.next)), o.started,
+            static_cast<std::uint8_t>(o.events.size()), begin};
+  }
+
+  std::uint32_t timeout_of(const Attempt& a) const { return doors_[a.door].seq_timeout; }
+
+  bool accepts_destination(const Door& d, const Address& a) const {
+    return d.target ? *d.target == a : std::ranges::find(local_, a) != local_.end();
+  }
+
+  template <class Pred>
+  DoorSet doors_accepting(Pred&& pred) const {
+    DoorSet set(doors_.size());
+    for (std::size_t i = 0; i < doors_.size(); ++i) set[i] = pred(doors_[i]);
+    return set;
+  }
+
+  std::span<const Door> doors_;
+  std::span<const Address> local_;
+  std::vector<KnockStep> steps_;
+  Interner<DoorSet> flag_sets_;
+  Interner<DoorSet> dst_sets_;
+  std::vector<EventInfo> events_;
+  Interner<AttemptSet> states_;
+  Matcher m_;
+};
+
+std::expected<Matcher, MatcherError> Matcher::build(std::span<const Door> doors,
+                                                    std::span<const Address> local_addresses) {
+  return MatcherBuilder(doors, local_addresses).build();
+}
+
+EventId Matcher::classify(const Knock& k) const {
+  const std::uint16_t port = port_class_[protocol_row(k.protocol) * 65536 + k.dst_port];
+  if (port == 0) return kIrrelevant;
+  const std::uint32_t flags = k.protocol == Protocol::kTcp
+                                  ? tcp_flag_class_[k.tcp_flags & kMatchedFlagBits]
+                                  : udp_flag_class_;
+  for (const DestinationClass& d : destinations_) {
+    if (d.address == k.dst)
+      return event_of_[(port * flag_class_count_ + flags) * dst_class_count_ + d.dst_class];
+  }
+  return kIrrelevant;
+}
+
+Matcher::Step Matcher::step(StateId from, EventId event) const {
+  return view(transitions_[from * event_count_ + event]);
+}
+
+}  // namespace sesame

@@ -1,0 +1,166 @@
+// Matcher: knockd 0.8's knock rules compiled into a table-driven automaton.
+//
+// The rules, as knockd 0.8 applies them (src/knockd.c: generate_pcap_filter,
+// sniff, flags_match, process_attempt), each stated by a test in matcher_test.cc:
+//
+//  R1 Relevance. A packet is seen at all only if some door D would pass it through
+//     knockd's capture filter: its destination is D's target (or, without a
+//     target, an address of the listening interface), its (protocol, port) is a
+//     step of D's sequence, and for TCP its flags satisfy D's TCPFlags. Every
+//     other packet is ignored: it neither advances nor breaks a knock.
+//  R2 Attempts. A source holds attempts, one per door, each at a stage (knocks
+//     matched so far). The attempts of a source that a packet "finds" are those
+//     whose door accepts the packet's destination (R1's target test).
+//  R3 Advance. For each found attempt, in door order: if the packet's TCP flags
+//     fail the door's TCPFlags, the packet is ignored for that attempt; else if
+//     (protocol, port) is the door's next step, the attempt advances (logged
+//     "Stage N"); otherwise the attempt fails and is discarded.
+//  R4 Open. An attempt that has matched its door's whole sequence opens the door
+//     ("OPEN SESAME") and ends.
+//  R5 Start. Only a packet that finds no attempt may start attempts: one for
+//     every door (in order) whose flags and target accept it and whose first
+//     step it is. So a repeated first knock (7000 7000 ...) discards the attempt
+//     and starts nothing; the next packet starts afresh only if it is a first
+//     knock itself.
+//  R6 Timeout. Before a packet is applied, every attempt of its source for which
+//     (packet second - start second) >= the door's seq_timeout is discarded
+//     ("sequence timeout (stage N)"). Seconds are whole seconds of the packet
+//     timestamps, as knockd compares pcap's tv_sec. All attempts of one start
+//     share their start second.
+//  R7 Independence. Sources never affect each other. (knockd 0.8 breaks this: when
+//     its oldest attempt ends it drops the whole list. sesame does not copy that.)
+//
+// Deliberate differences, for which knockd's behaviour is an accident:
+//  D1 One group per source: a source whose packet finds none of its attempts
+//     (only possible with per-door targets) and starts new ones replaces its old
+//     attempts, where knockd would keep both groups with separate start times.
+//
+// The automaton: a state is the set of a source's attempts, (door, stage) pairs,
+// interned as a StateId (0: no attempt). A packet is classified into an event
+// (its step, which doors' flags accept it, which doors' targets accept its
+// destination); transitions[state][event] holds the next state and what to log.
+// Everything is computed when the doors are loaded, so a packet costs a few
+// table lookups and no allocation.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/address.h"
+#include "core/door.h"
+#include "core/knock.h"
+
+namespace sesame {
+
+using StateId = std::uint16_t;
+inline constexpr StateId kNoAttempt = 0;
+
+using EventId = std::uint32_t;
+inline constexpr EventId kIrrelevant = 0xffffffff;
+
+// Bounds on the compiled tables; configs beyond them are refused, not truncated.
+inline constexpr std::size_t kMaxStates = 0xffff;
+inline constexpr std::size_t kMaxTransitions = std::size_t{1} << 24;
+
+enum class DoorEventKind : std::uint8_t {
+  kStage,    // an attempt matched knock number `stage`
+  kOpen,     // the door opens for this source
+  kFail,     // a wrong knock discarded the attempt at `stage`
+  kTimeout,  // seq_timeout discarded the attempt at `stage`
+};
+
+struct DoorEvent {
+  std::uint16_t door;  // index into the doors the matcher was built from
+  std::uint8_t stage;
+  DoorEventKind kind;
+  friend bool operator==(const DoorEvent&, const DoorEvent&) = default;
+};
+
+struct MatcherError {
+  std::string message;
+};
+
+class Matcher {
+ public:
+  // Fails if a door has an empty or over-long sequence or the automaton would
+  // exceed kMaxStates or kMaxTransitions.
+  static std::expected<Matcher, MatcherError> build(std::span<const Door> doors,
+                                                    std::span<const Address> local_addresses);
+
+  // The event this knock is, or kIrrelevant (R1).
+  EventId classify(const Knock& knock) const;
+
+  struct Step {
+    StateId next;
+    bool started;  // new attempts began: the source's start second is now
+    std::span<const DoorEvent> events;  // points into the matcher
+  };
+  // Applies R2-R5 to a source in `from` (already expired).
+  Step step(StateId from, EventId event) const;
+
+  // Applies R6: drops the attempts of `from` that have timed out `elapsed`
+  // seconds after their start, calls on_timeout(const DoorEvent&) for each
+  // (kind kTimeout), and returns the state left.
+  template <class OnTimeout>
+  StateId expire(StateId from, std::uint32_t elapsed, OnTimeout&& on_timeout) const {
+    while (from != kNoAttempt && elapsed >= states_[from].next_timeout) {
+      const Step s = view(expiries_[from]);
+      for (const DoorEvent& e : s.events) on_timeout(e);
+      from = s.next;
+    }
+    return from;
+  }
+
+  // Seconds after its start at which every attempt of `state` has timed out.
+  std::uint32_t lifetime(StateId state) const { return states_[state].lifetime; }
+  // The furthest stage among the attempts of `state` (0 for kNoAttempt).
+  std::uint8_t progress(StateId state) const { return states_[state].progress; }
+
+  std::size_t state_count() const { return states_.size(); }
+  std::size_t event_count() const { return event_count_; }
+
+ private:
+  struct StateInfo {
+    std::uint32_t lifetime = 0;
+    std::uint32_t next_timeout = 0;  // smallest seq_timeout among the attempts
+    std::uint8_t progress = 0;
+  };
+  struct Transition {
+    StateId next;
+    bool started;
+    std::uint8_t event_count;
+    std::uint32_t event_begin;
+  };
+  struct DestinationClass {
+    Address address;
+    std::uint32_t dst_class;
+  };
+
+  friend class MatcherBuilder;
+
+  Step view(const Transition& t) const {
+    return {t.next, t.started, std::span(events_).subspan(t.event_begin, t.event_count)};
+  }
+
+  // classify(): port_class_[protocol][port] (0: no door uses it), TCP flags ->
+  // flag class, destination -> destination class; event_of_ maps the triple.
+  std::vector<std::uint16_t> port_class_;
+  std::array<std::uint32_t, 64> tcp_flag_class_{};
+  std::uint32_t udp_flag_class_ = 0;
+  std::vector<DestinationClass> destinations_;
+  std::uint32_t flag_class_count_ = 0;
+  std::uint32_t dst_class_count_ = 0;
+  std::vector<EventId> event_of_;
+  std::size_t event_count_ = 0;
+
+  std::vector<StateInfo> states_;
+  std::vector<Transition> transitions_;  // [state * event_count_ + event]
+  std::vector<Transition> expiries_;     // [state]: the attempts with the next timeout dropped
+  std::vector<DoorEvent> events_;
+};
+
+}  // namespace sesame
