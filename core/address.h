@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,7 +44,19 @@ class Address {
   // Dotted quad for IPv4, RFC 5952 text for IPv6: the form knockd logs and %IP% takes.
   std::string to_string() const;
 
-  friend constexpr auto operator<=>(const Address&, const Address&) = default;
+  // Two 64-bit compares: equality runs on every table probe, where the
+  // defaulted comparison of a byte array becomes a call to memcmp.
+  friend constexpr bool operator==(const Address& a, const Address& b) {
+    if consteval {
+      return a.bytes_ == b.bytes_;
+    } else {
+      std::uint64_t x[2], y[2];
+      std::memcpy(x, a.bytes_.data(), 16);
+      std::memcpy(y, b.bytes_.data(), 16);
+      return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+    }
+  }
+  friend constexpr auto operator<=>(const Address& a, const Address& b) { return a.bytes_ <=> b.bytes_; }
 
  private:
   std::array<std::uint8_t, 16> bytes_{};
