@@ -218,12 +218,12 @@ class MatcherBuilder {
 
   Matcher::StateInfo describe(const AttemptSet& set) const {
     Matcher::StateInfo info;
+    if (set.empty()) return info;
+    info.next_timeout = timeout_of(set.front());
     for (const Attempt& a : set) {
-      info.lifetime = std::max(info.lifetime, timeout_of(a));
+      info.next_timeout = std::min(info.next_timeout, timeout_of(a));
       info.progress = std::max(info.progress, a.stage);
     }
-    info.next_timeout = info.lifetime;
-    for (const Attempt& a : set) info.next_timeout = std::min(info.next_timeout, timeout_of(a));
     return info;
   }
 

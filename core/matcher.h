@@ -115,8 +115,8 @@ class Matcher {
     return from;
   }
 
-  // Seconds after its start at which every attempt of `state` has timed out.
-  std::uint32_t lifetime(StateId state) const { return states_[state].lifetime; }
+  // Seconds after its start at which the first attempt of `state` times out.
+  std::uint32_t next_timeout(StateId state) const { return states_[state].next_timeout; }
   // The furthest stage among the attempts of `state` (0 for kNoAttempt).
   std::uint8_t progress(StateId state) const { return states_[state].progress; }
 
@@ -125,7 +125,6 @@ class Matcher {
 
  private:
   struct StateInfo {
-    std::uint32_t lifetime = 0;
     std::uint32_t next_timeout = 0;  // smallest seq_timeout among the attempts
     std::uint8_t progress = 0;
   };

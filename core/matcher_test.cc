@@ -248,7 +248,7 @@ TEST(Matcher, EachDoorTimesOutOnItsOwnClock) {  // R6 per attempt
   d.send({tcp(9500), 107});
   EXPECT_EQ(d.opened(), Opened{"198.18.0.2 long"});
   EXPECT_EQ(d.filtered(DoorEventKind::kTimeout), Opened{"198.18.0.2 short"});
-  EXPECT_EQ(d.matcher().lifetime(1), 10u);
+  EXPECT_EQ(d.matcher().next_timeout(1), 5u);
 }
 
 TEST(Matcher, SourcesAreIndependent) {  // R7: knockd 0.8 loses these
@@ -314,7 +314,7 @@ TEST(Matcher, ProgressAndLifetimeDescribeStates) {
   const Matcher::Step s = m.step(kNoAttempt, first);
   EXPECT_TRUE(s.started);
   EXPECT_EQ(m.progress(s.next), 1);
-  EXPECT_EQ(m.lifetime(s.next), 5u);
+  EXPECT_EQ(m.next_timeout(s.next), 5u);
   const EventId second = m.classify(Knock{kClient, kServer, Protocol::kTcp, 8000, 1, tcp_flag::kSyn, {}});
   EXPECT_EQ(m.progress(m.step(s.next, second).next), 2);
   EXPECT_FALSE(m.step(s.next, second).started);
