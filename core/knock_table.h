@@ -1,0 +1,151 @@
+// KnockTable: one worker's shard of the per-source knock state, bounded under floods.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+
+#include "core/address.h"
+#include "core/timer_wheel.h"
+
+namespace sesame {
+
+// One source's knock attempts in progress. The owner may change start_sec, state and
+// progress through the pointers find() and insert() return; source is the key, and
+// state goes to 0 only through erase() (see KnockTable for what happens otherwise).
+struct KnockEntry {
+  Address source;
+  std::uint32_t start_sec = 0;  // wall-clock second the attempt started; compare wrap-safe
+  std::uint16_t state = 0;      // the matcher's id of the attempts in progress; 0: free slot
+  std::uint8_t progress = 0;    // knocks the furthest attempt has seen; 1: only the first
+  std::uint8_t reserved = 0;    // zero; names the padding so the size is explicit
+};
+static_assert(sizeof(KnockEntry) == 24,
+              "24 bytes of entry + 8 bytes of timer links = the 32-byte budget per source");
+
+// The hash key: random per daemon start (core draws no randomness itself).
+struct KnockTableKey {
+  std::uint64_t k0 = 0;
+  std::uint64_t k1 = 0;
+};
+
+struct KnockTableOptions {
+  std::uint32_t capacity = 1u << 20;    // slots; rounded up to a power of two in [kWays, 2^31]
+  KnockTableKey key;
+  std::uint32_t wheel_buckets = 4096;   // timer horizon in ticks, plus one
+  std::uint64_t now_tick = 0;           // the owner's clock at construction
+};
+
+// Set-associative: the keyed hash of a source picks one bucket of kWays slots, and
+// find/insert/erase look only there, so every operation is O(kWays) and entries never
+// move (pointers and the wheel's links stay valid). Each live entry sits in a timer
+// wheel whose ids are the slot indices; the table stores no deadlines.
+//
+// Eviction, a security property. When a new source's bucket is full, the victim is the
+// entry with the lowest progress, the oldest start_sec among equals (ages counted from
+// the newcomer's start_sec, so 32-bit wrap is harmless; equal ages go by way order).
+// If even that victim has more progress than the newcomer, the newcomer is refused
+// (counted) and nothing is evicted. So a flood of spoofed first knocks (progress 1)
+// can only displace other progress-1 entries, oldest first, never a source that is
+// further along: a real client's first knock lasts until about kWays spoofed ones
+// reach its bucket (roughly capacity / flood rate seconds), and its second knock
+// makes it safe. Contrast iptables' xt_recent, which evicts plain LRU, so ~100
+// spoofed packets flush every partial sequence; conntrack, closer to this, drops
+// unconfirmed entries first. A spoofer who knows a door's first k knocks can still
+// fill the table at progress k; the keyed hash (knock_table.cc) keeps it from aiming
+// at one client's bucket.
+//
+// Not thread-safe by design: each worker owns one shard (PACKET_FANOUT keeps a source
+// on one worker).
+class KnockTable {
+ public:
+  static constexpr std::uint32_t kWays = 8;
+
+  struct InsertResult {
+    KnockEntry* entry = nullptr;     // nullptr: refused (or state was 0)
+    std::optional<Address> evicted;  // the source that made room, for the owner to log
+  };
+  struct Counters {
+    std::uint64_t inserts = 0;    // successful insert() calls, evicting or not
+    std::uint64_t evictions = 0;  // entries displaced by insert()
+    std::uint64_t refusals = 0;   // insert() calls refused by the eviction rule
+  };
+
+  // The memory is zero-filled by calloc, so untouched slots stay unresident pages.
+  explicit KnockTable(const KnockTableOptions& options);
+  // Entries are handed out by pointer: the table stays where it was built.
+  KnockTable(const KnockTable&) = delete;
+  KnockTable& operator=(const KnockTable&) = delete;
+
+  // The live entry of source, or nullptr.
+  KnockEntry* find(const Address& source);
+  // Starts loading source's bucket and its timer links into cache: call it a few
+  // packets ahead of find() and insert() when the source is known early.
+  void prefetch(const Address& source) const;
+  // Adds source with these fields and schedules its timer at deadline_tick (clamped as
+  // TimerWheel::schedule clamps). If source is already present, its entry is
+  // overwritten. Refused (nullptr, counted) by the eviction rule above; state 0 is
+  // refused too (it would read as a free slot), uncounted.
+  InsertResult insert(const Address& source, std::uint32_t start_sec, std::uint16_t state,
+                      std::uint8_t progress, std::uint64_t deadline_tick);
+  // Frees entry and cancels its timer. entry must come from this table's find() or
+  // insert(); nullptr or an already free slot does nothing.
+  void erase(KnockEntry* entry);
+  // Moves entry's timer; does nothing for nullptr or a free slot.
+  void reschedule(KnockEntry* entry, std::uint64_t deadline_tick);
+
+  // Advances the timer to now_tick and calls on_due(KnockEntry&) for each entry whose
+  // timer came due, which may be early (the wheel's horizon): on_due returns nullopt
+  // to erase the entry or a tick to keep it until then. on_due may find, insert, erase
+  // and reschedule; if it erased, replaced or rescheduled the entry it was given, that
+  // wins over its return value. An entry whose state was set to 0 directly is freed
+  // here without a call: until its timer fires it is invisible to find(), free for
+  // insert() and still counted by size().
+  template <class F>
+  void expire(std::uint64_t now_tick, F&& on_due) {
+    wheel_.advance(now_tick, [&](std::uint32_t slot) {
+      KnockEntry& entry = slots_[slot];
+      const std::optional<std::uint64_t> keep_until =
+          entry.state != 0 ? on_due(entry) : std::nullopt;
+      if (!wheel_.firing(slot)) return;
+      if (keep_until && entry.state != 0)
+        wheel_.schedule(slot, *keep_until);
+      else
+        release(slot);
+    });
+  }
+
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return std::size_t{mask_ + 1} * kWays; }
+  const Counters& counters() const { return counters_; }
+  static constexpr std::size_t bytes_per_slot() { return sizeof(KnockEntry) + TimerWheel::kBytesPerId; }
+  // Memory held: slots, their timer links and the wheel's buckets.
+  std::size_t bytes() const { return capacity() * sizeof(KnockEntry) + wheel_.bytes(); }
+
+ private:
+  struct FreeSlots {
+    void operator()(void* p) const { std::free(p); }
+  };
+
+  KnockEntry* bucket(const Address& source) const;
+  std::uint32_t slot_of(const KnockEntry* entry) const {
+    return static_cast<std::uint32_t>(entry - slots_);
+  }
+  // Whether size() counts slot: live, or state zeroed by the owner with a timer left.
+  bool counted(std::uint32_t slot) const {
+    return slots_[slot].state != 0 || wheel_.scheduled(slot);
+  }
+  void release(std::uint32_t slot);
+
+  KnockTableKey key_;
+  std::uint32_t mask_;  // buckets - 1
+  std::unique_ptr<void, FreeSlots> memory_;
+  KnockEntry* slots_;   // memory_, aligned to a cache line
+  TimerWheel wheel_;
+  std::size_t size_ = 0;
+  Counters counters_;
+};
+
+}  // namespace sesame

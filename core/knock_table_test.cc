@@ -1,0 +1,304 @@
+#include "core/knock_table.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <set>
+#include <vector>
+
+namespace sesame {
+namespace {
+
+constexpr KnockTableKey kKey{0x0123456789abcdefull, 0xfedcba9876543210ull};
+
+// A table of exactly one bucket: every source collides, so the eviction rule shows.
+KnockTable one_bucket() { return KnockTable({.capacity = KnockTable::kWays, .key = kKey, .wheel_buckets = 64}); }
+
+Address source(std::uint32_t n) { return Address::v4(0x0a000000u + n); }
+
+TEST(KnockTable, SlotCostsThirtyTwoBytes) {
+  EXPECT_EQ(KnockTable::bytes_per_slot(), 32u);
+  KnockTable table({.capacity = 1000, .key = kKey, .wheel_buckets = 256});
+  EXPECT_EQ(table.capacity(), 1024u);
+  EXPECT_EQ(table.bytes(), 1024u * 32u + 256u * TimerWheel::kBytesPerId);
+}
+
+TEST(KnockTable, FindInsertErase) {
+  KnockTable table({.capacity = 64, .key = kKey});
+  EXPECT_EQ(table.find(source(1)), nullptr);
+  const auto r = table.insert(source(1), 100, 7, 1, 50);
+  ASSERT_NE(r.entry, nullptr);
+  EXPECT_FALSE(r.evicted);
+  EXPECT_EQ(table.find(source(1)), r.entry);
+  EXPECT_EQ(r.entry->source, source(1));
+  EXPECT_EQ(r.entry->start_sec, 100u);
+  EXPECT_EQ(r.entry->state, 7);
+  EXPECT_EQ(r.entry->progress, 1);
+  EXPECT_EQ(table.size(), 1u);
+  EXPECT_EQ(table.find(source(2)), nullptr);
+
+  r.entry->progress = 2;  // the owner updates in place
+  EXPECT_EQ(table.find(source(1))->progress, 2);
+
+  table.erase(r.entry);
+  EXPECT_EQ(table.find(source(1)), nullptr);
+  EXPECT_EQ(table.size(), 0u);
+  table.erase(r.entry);  // already free
+  table.erase(nullptr);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(table.counters().inserts, 1u);
+}
+
+TEST(KnockTable, InsertOfAPresentSourceOverwritesIt) {
+  KnockTable table({.capacity = 64, .key = kKey});
+  KnockEntry* first = table.insert(source(1), 100, 7, 1, 50).entry;
+  const auto again = table.insert(source(1), 101, 8, 3, 60);
+  EXPECT_EQ(again.entry, first);
+  EXPECT_FALSE(again.evicted);
+  EXPECT_EQ(first->progress, 3);
+  EXPECT_EQ(table.size(), 1u);
+}
+
+TEST(KnockTable, StateZeroIsRefusedUncounted) {
+  KnockTable table({.capacity = 64, .key = kKey});
+  EXPECT_EQ(table.insert(source(1), 100, 0, 1, 50).entry, nullptr);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(table.counters().refusals, 0u);
+  EXPECT_EQ(table.counters().inserts, 0u);
+}
+
+TEST(KnockTable, UnspecifiedAddressDoesNotMatchFreeSlots) {
+  KnockTable table({.capacity = 64, .key = kKey});
+  EXPECT_EQ(table.find(Address{}), nullptr);
+  ASSERT_NE(table.insert(Address{}, 1, 1, 1, 5).entry, nullptr);
+  EXPECT_NE(table.find(Address{}), nullptr);
+}
+
+TEST(KnockTable, FullBucketEvictsTheOldestFirstKnock) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i)
+    ASSERT_FALSE(table.insert(source(i), 100 + (i + 3) % KnockTable::kWays, 1, 1, 10).evicted);
+  // source(5) started at 100, the oldest.
+  const auto r = table.insert(source(99), 200, 1, 1, 10);
+  ASSERT_NE(r.entry, nullptr);
+  EXPECT_EQ(r.evicted, source(5));
+  EXPECT_EQ(table.find(source(5)), nullptr);
+  EXPECT_EQ(table.find(source(99)), r.entry);
+  EXPECT_EQ(table.size(), KnockTable::kWays);
+  EXPECT_EQ(table.counters().evictions, 1u);
+}
+
+TEST(KnockTable, FirstKnockNeverEvictsASourceFurtherAlong) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(i), 100, 1, 2 + i % 2, 10);
+  const auto r = table.insert(source(99), 50, 1, 1, 10);
+  EXPECT_EQ(r.entry, nullptr);
+  EXPECT_FALSE(r.evicted);
+  EXPECT_EQ(table.counters().refusals, 1u);
+  EXPECT_EQ(table.counters().evictions, 0u);
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) EXPECT_NE(table.find(source(i)), nullptr);
+}
+
+TEST(KnockTable, LowestProgressGoesFirstWhateverItsAge) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i)
+    table.insert(source(i), i == 4 ? 900 : 100, 1, i == 4 ? 2 : 3, 10);
+  // source(4) is the newest but the least far along.
+  EXPECT_EQ(table.insert(source(99), 1000, 1, 2, 10).evicted, source(4));
+}
+
+TEST(KnockTable, ProgressTiesGoByAgeAndEqualProgressMayEvict) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(i), 300 - i, 1, 3, 10);
+  EXPECT_EQ(table.insert(source(99), 400, 1, 3, 10).evicted, source(KnockTable::kWays - 1));
+  EXPECT_EQ(table.insert(source(98), 400, 1, 3, 10).evicted, source(KnockTable::kWays - 2));
+}
+
+TEST(KnockTable, HigherProgressNewcomerEvictsALowerOne) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(i), 100, 1, 2, 10);
+  EXPECT_TRUE(table.insert(source(99), 100, 1, 4, 10).evicted);
+}
+
+TEST(KnockTable, AgeComparesAcrossTheSecondsWrap) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i)
+    table.insert(source(i), i == 2 ? 0xfffffff0u : 5u + i, 1, 1, 10);
+  // 0xfffffff0 is 16 + 5 seconds before 5 (after the wrap), so the oldest.
+  EXPECT_EQ(table.insert(source(99), 20, 1, 1, 10).evicted, source(2));
+}
+
+TEST(KnockTable, ErasedSlotIsReusedBeforeAnyEviction) {
+  KnockTable table = one_bucket();
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(i), 100, 1, 1, 10);
+  table.erase(table.find(source(6)));
+  const auto r = table.insert(source(99), 100, 1, 1, 10);
+  EXPECT_FALSE(r.evicted);
+  EXPECT_EQ(table.counters().evictions, 0u);
+  EXPECT_EQ(table.size(), KnockTable::kWays);
+}
+
+TEST(KnockTable, SpoofedFirstKnockFloodLosesNoRealSource) {
+  KnockTable table({.capacity = 1024, .key = kKey, .wheel_buckets = 64});
+  std::mt19937_64 rng(42);
+  struct Real {
+    Address source;
+    std::uint8_t progress;
+  };
+  std::vector<Real> real;
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    std::array<std::uint8_t, 16> bytes{};
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+    const Real r{Address::v6(bytes), static_cast<std::uint8_t>(2 + i % 2)};
+    if (table.insert(r.source, 1000, 3, r.progress, 50).entry) real.push_back(r);
+  }
+  ASSERT_GT(real.size(), 290u);  // a few may have lost a full bucket to another real one
+  const std::set<Address> real_sources = [&] {
+    std::set<Address> s;
+    for (const Real& r : real) s.insert(r.source);
+    return s;
+  }();
+  const KnockTable::Counters before = table.counters();
+
+  constexpr std::uint64_t kFlood = 100'000;
+  std::uint64_t accepted = 0;
+  std::uint64_t evicted = 0;
+  for (std::uint64_t i = 0; i < kFlood; ++i) {
+    const Address spoofed = Address::v4(static_cast<std::uint32_t>(rng()));
+    const auto r = table.insert(spoofed, 1000 + static_cast<std::uint32_t>(i / 10000), 1, 1, 50);
+    if (r.entry) ++accepted;
+    if (r.evicted) {
+      ++evicted;
+      EXPECT_FALSE(real_sources.contains(*r.evicted));
+    }
+  }
+  for (const Real& r : real) {
+    const KnockEntry* e = table.find(r.source);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->progress, r.progress);
+  }
+  const KnockTable::Counters& after = table.counters();
+  EXPECT_EQ(after.inserts - before.inserts, accepted);
+  EXPECT_EQ(after.evictions - before.evictions, evicted);
+  EXPECT_EQ(after.refusals - before.refusals, kFlood - accepted);
+  EXPECT_EQ(table.size(), table.capacity());  // the flood filled every other slot
+  EXPECT_GT(evicted, kFlood / 2);
+}
+
+TEST(KnockTable, ExpireErasesOrKeepsByTheOwnersAnswer) {
+  KnockTable table({.capacity = 64, .key = kKey, .wheel_buckets = 16, .now_tick = 0});
+  table.insert(source(1), 100, 1, 1, 5);
+  table.insert(source(2), 100, 1, 1, 5);
+  table.insert(source(3), 100, 1, 1, 9);
+  std::vector<Address> due;
+  table.expire(5, [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+    due.push_back(e.source);
+    if (e.source == source(2)) return 8;
+    return std::nullopt;
+  });
+  EXPECT_EQ(due.size(), 2u);
+  EXPECT_EQ(table.find(source(1)), nullptr);
+  EXPECT_NE(table.find(source(2)), nullptr);
+  EXPECT_EQ(table.size(), 2u);
+  due.clear();
+  table.expire(9, [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+    due.push_back(e.source);
+    return std::nullopt;
+  });
+  EXPECT_EQ(due.size(), 2u);
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(KnockTable, RescheduleMovesTheTimer) {
+  KnockTable table({.capacity = 64, .key = kKey, .wheel_buckets = 16});
+  KnockEntry* e = table.insert(source(1), 100, 1, 1, 3).entry;
+  table.reschedule(e, 10);
+  std::size_t calls = 0;
+  const auto erase_all = [&](KnockEntry&) -> std::optional<std::uint64_t> {
+    ++calls;
+    return std::nullopt;
+  };
+  table.expire(9, erase_all);
+  EXPECT_EQ(calls, 0u);
+  table.expire(10, erase_all);
+  EXPECT_EQ(calls, 1u);
+  table.reschedule(e, 20);  // now free: nothing happens
+  table.expire(30, erase_all);
+  EXPECT_EQ(calls, 1u);
+}
+
+TEST(KnockTable, DeadlineBeyondTheHorizonIsCheckedAgainEarly) {
+  KnockTable table({.capacity = 64, .key = kKey, .wheel_buckets = 16});
+  table.insert(source(1), 100, 1, 1, 40);
+  std::vector<std::uint64_t> calls;
+  for (std::uint64_t t = 1; t <= 50; ++t)
+    table.expire(t, [&](KnockEntry&) -> std::optional<std::uint64_t> {
+      calls.push_back(t);
+      if (t < 40) return 40;
+      return std::nullopt;
+    });
+  EXPECT_EQ(calls, (std::vector<std::uint64_t>{15, 30, 40}));
+}
+
+TEST(KnockTable, OnDueThatErasesOrReplacesItsEntryWins) {
+  KnockTable table = one_bucket();
+  // All eight fall due at tick 5, the last inserted first; it is also the oldest.
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(i), 200 - i, 1, 1, 5);
+  int call = 0;
+  const auto erase_all = [](KnockEntry&) -> std::optional<std::uint64_t> { return std::nullopt; };
+  table.expire(5, [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+    ++call;
+    if (call == 1) {
+      EXPECT_EQ(e.source, source(7));
+      table.erase(&e);
+      EXPECT_TRUE(table.insert(source(98), 300, 1, 1, 20).entry);  // takes the same slot
+      return 30;
+    }
+    if (call == 2) {
+      EXPECT_EQ(e.source, source(6));
+      EXPECT_EQ(table.insert(source(99), 300, 1, 1, 20).evicted, source(6));  // itself
+      return 30;
+    }
+    return std::nullopt;
+  });
+  EXPECT_EQ(call, 8);
+  EXPECT_EQ(table.size(), 2u);
+  EXPECT_NE(table.find(source(98)), nullptr);
+  EXPECT_NE(table.find(source(99)), nullptr);
+  table.expire(20, erase_all);
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(KnockTable, StateZeroedByTheOwnerIsFreedWhenItsTimerFires) {
+  KnockTable table = one_bucket();
+  const auto erase_all = [](KnockEntry&) -> std::optional<std::uint64_t> { return std::nullopt; };
+  KnockEntry* e = table.insert(source(1), 100, 1, 1, 5).entry;
+  table.insert(source(2), 100, 1, 1, 9);
+  e->state = 0;  // the misuse: should have been erase(e)
+  EXPECT_EQ(table.find(source(1)), nullptr);
+  EXPECT_EQ(table.size(), 2u);
+  std::size_t calls = 0;
+  table.expire(5, [&](KnockEntry&) -> std::optional<std::uint64_t> {
+    ++calls;
+    return std::nullopt;
+  });
+  EXPECT_EQ(calls, 0u);
+  EXPECT_EQ(table.size(), 1u);
+  table.expire(9, erase_all);
+  EXPECT_EQ(table.size(), 0u);
+
+  // Reused before its timer fires, such a slot is counted once.
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(i), 100, 1, 2, 20);
+  table.find(source(3))->state = 0;
+  const auto r = table.insert(source(99), 100, 1, 1, 20);
+  ASSERT_NE(r.entry, nullptr);
+  EXPECT_FALSE(r.evicted);
+  EXPECT_EQ(table.size(), KnockTable::kWays);
+  table.expire(40, erase_all);
+  EXPECT_EQ(table.size(), 0u);
+}
+
+}  // namespace
+}  // namespace sesame
