@@ -1,0 +1,98 @@
+// Detector: one worker's knock detection: the matcher's rules applied to the
+// sources of one KnockTable shard, with seq_timeout expiry from its timer wheel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "core/knock.h"
+#include "core/knock_table.h"
+#include "core/matcher.h"
+
+namespace sesame {
+
+// Wall-clock time of a packet as AF_PACKET stamps it (tpacket3_hdr tp_sec, tp_nsec).
+// knockd compares whole seconds of its pcap timestamps; so does the matcher.
+struct PacketTime {
+  std::uint32_t sec = 0;
+  std::uint32_t nsec = 0;
+};
+
+// The timer wheel ticks every 10 ms.
+inline constexpr std::uint64_t kTicksPerSecond = 100;
+
+constexpr std::uint64_t to_tick(PacketTime t) {
+  return std::uint64_t{t.sec} * kTicksPerSecond + t.nsec / (1'000'000'000 / kTicksPerSecond);
+}
+
+struct DetectorCounters {
+  std::uint64_t irrelevant = 0;  // frames no door's capture filter passes (R1)
+  std::uint64_t knocks = 0;      // frames applied to a source's attempts
+  std::uint64_t stages = 0;
+  std::uint64_t opens = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t timeouts = 0;
+};
+
+class Detector {
+ public:
+  // matcher must outlive the detector; the table's states are its StateIds.
+  Detector(const Matcher& matcher, const KnockTableOptions& table);
+
+  // Applies one knock seen at `now`, calling on_event(const Address& source,
+  // const DoorEvent&) for every stage, open, failure and timeout it causes, in
+  // knockd's order (timeouts first).
+  template <class OnEvent>
+  void on_knock(const Knock& k, PacketTime now, OnEvent&& on_event) {
+    const EventId event = matcher_->classify(k);
+    if (event == kIrrelevant) {
+      ++counters_.irrelevant;
+      return;
+    }
+    ++counters_.knocks;
+    auto report = [&](const DoorEvent& e) {
+      count(e);
+      on_event(k.src, e);
+    };
+    KnockEntry* entry = table_.find(k.src);
+    StateId state = kNoAttempt;
+    if (entry) state = matcher_->expire(entry->state, now.sec - entry->start_sec, report);
+    const Matcher::Step step = matcher_->step(state, event);
+    for (const DoorEvent& e : step.events) report(e);
+    store(k.src, entry, step, now.sec);
+  }
+
+  // Ends the attempts whose seq_timeout has passed by `now`, reporting each as
+  // on_knock does. Call it every tick, also when no packet arrives.
+  template <class OnEvent>
+  void expire(PacketTime now, OnEvent&& on_event) {
+    table_.expire(to_tick(now), [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+      const StateId left = matcher_->expire(e.state, now.sec - e.start_sec, [&](const DoorEvent& d) {
+        count(d);
+        on_event(e.source, d);
+      });
+      if (left == kNoAttempt) return std::nullopt;
+      e.state = left;
+      e.progress = matcher_->progress(left);
+      return deadline(e.start_sec, left);
+    });
+  }
+
+  const DetectorCounters& counters() const { return counters_; }
+  const KnockTable& table() const { return table_; }
+
+ private:
+  void count(const DoorEvent& e);
+  // Writes the step's outcome for source back to the table.
+  void store(const Address& source, KnockEntry* entry, const Matcher::Step& step, std::uint32_t now_sec);
+  // The tick at which the first attempt of `state` started at `start_sec` times out.
+  std::uint64_t deadline(std::uint32_t start_sec, StateId state) const {
+    return (std::uint64_t{start_sec} + matcher_->next_timeout(state)) * kTicksPerSecond;
+  }
+
+  const Matcher* matcher_;
+  KnockTable table_;
+  DetectorCounters counters_;
+};
+
+}  // namespace sesame

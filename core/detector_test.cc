@@ -1,0 +1,120 @@
+// The detector end to end in core: matcher decisions kept in a real knock table,
+// timeouts from its wheel, and real knocks surviving a flood of spoofed ones.
+#include "core/detector.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace sesame {
+namespace {
+
+const Address kServer = *Address::parse("198.18.0.1");
+const Address kClient = *Address::parse("198.18.0.2");
+
+std::vector<Door> doors() {
+  auto tcp = [](std::uint16_t p) { return KnockStep{Protocol::kTcp, p}; };
+  return {Door{"ssh", {tcp(7000), tcp(8000), tcp(9000)}, 5, {tcp_flag::kSyn, 0}, std::nullopt},
+          Door{"web", {tcp(7000), tcp(8000), tcp(9500)}, 10, {tcp_flag::kSyn, 0}, std::nullopt}};
+}
+
+class DetectorTest : public ::testing::Test {
+ protected:
+  explicit DetectorTest(std::uint32_t capacity = 1024)
+      : doors_(doors()),
+        matcher_(*Matcher::build(doors_, std::vector{kServer})),
+        detector_(matcher_, KnockTableOptions{capacity, {0x1234, 0x5678}, 4096, to_tick({100, 0})}) {}
+
+  void record(const Address& src, const DoorEvent& e) {
+    if (e.kind == DoorEventKind::kOpen) opened_.push_back(src.to_string() + " " + doors_[e.door].name);
+    if (e.kind == DoorEventKind::kTimeout)
+      timed_out_.push_back(doors_[e.door].name + " at stage " + std::to_string(e.stage));
+  }
+  auto recorder() {
+    return [this](const Address& src, const DoorEvent& e) { record(src, e); };
+  }
+
+  void knock(std::uint16_t port, PacketTime t, Address src = kClient) {
+    detector_.on_knock(Knock{src, kServer, Protocol::kTcp, port, 40000, tcp_flag::kSyn, {}}, t, recorder());
+  }
+  void expire(PacketTime t) { detector_.expire(t, recorder()); }
+
+
+  std::vector<Door> doors_;
+  Matcher matcher_;
+  Detector detector_;
+  std::vector<std::string> opened_;
+  std::vector<std::string> timed_out_;
+};
+
+TEST_F(DetectorTest, OpensAndForgetsTheSource) {
+  knock(7000, {100, 0});
+  knock(8000, {100, 500'000'000});
+  EXPECT_EQ(detector_.table().size(), 1u);
+  knock(9000, {101, 0});
+  EXPECT_EQ(opened_, std::vector<std::string>{"198.18.0.2 ssh"});
+  EXPECT_EQ(detector_.table().size(), 0u) << "the failed web attempt ends the source";
+  EXPECT_EQ(detector_.counters().opens, 1u);
+  EXPECT_EQ(detector_.counters().failures, 1u);
+}
+
+TEST_F(DetectorTest, IrrelevantFramesTouchNothing) {
+  knock(7001, {100, 0});
+  EXPECT_EQ(detector_.counters().irrelevant, 1u);
+  EXPECT_EQ(detector_.table().size(), 0u);
+}
+
+TEST_F(DetectorTest, WheelEndsEachDoorAtItsOwnTimeout) {
+  knock(7000, {100, 0});
+  knock(8000, {101, 0});
+  expire({104, 990'000'000});
+  EXPECT_TRUE(timed_out_.empty());
+  expire({105, 0});
+  EXPECT_EQ(timed_out_, std::vector<std::string>{"ssh at stage 2"});
+  EXPECT_EQ(detector_.table().size(), 1u);
+  knock(9500, {109, 0});  // web is still within its 10 s
+  EXPECT_EQ(opened_, std::vector<std::string>{"198.18.0.2 web"});
+  EXPECT_EQ(detector_.table().size(), 0u);
+}
+
+TEST_F(DetectorTest, WheelForgetsAnAbandonedKnock) {
+  knock(7000, {100, 0});
+  expire({110, 0});
+  EXPECT_EQ(timed_out_, (std::vector<std::string>{"ssh at stage 1", "web at stage 1"}));
+  EXPECT_EQ(detector_.table().size(), 0u);
+  EXPECT_EQ(detector_.counters().timeouts, 2u);
+}
+
+TEST_F(DetectorTest, StaleAttemptRestartsOnAFirstKnock) {
+  knock(7000, {100, 0});
+  knock(7000, {112, 0});  // timed out (not yet expired by the wheel): starts afresh
+  knock(8000, {113, 0});
+  knock(9000, {114, 0});
+  EXPECT_EQ(opened_, std::vector<std::string>{"198.18.0.2 ssh"});
+  expire({200, 0});
+  EXPECT_EQ(detector_.table().size(), 0u);
+}
+
+class DetectorFloodTest : public DetectorTest {
+ protected:
+  DetectorFloodTest() : DetectorTest(64) {}
+};
+
+// A table of 64 slots, real knockers at stage 2, then 100,000 spoofed first knocks
+// from random sources: every real knocker still opens its door.
+TEST_F(DetectorFloodTest, SpoofedFirstKnocksCannotFlushRealKnocks) {
+  std::vector<Address> real;
+  for (std::uint32_t i = 0; i < 16; ++i) real.push_back(Address::v4(0xc6120100u + i));  // 198.18.1.x
+  for (const Address& a : real) knock(7000, {100, 0}, a);
+  for (const Address& a : real) knock(8000, {100, 1}, a);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 100'000; ++i) knock(7000, {101, 0}, Address::v4(0xc6130000u | (rng() & 0xffff)));
+  EXPECT_LE(detector_.table().size(), detector_.table().capacity());
+  for (const Address& a : real) knock(9000, {102, 0}, a);
+  EXPECT_EQ(opened_.size(), real.size());
+}
+
+}  // namespace
+}  // namespace sesame
