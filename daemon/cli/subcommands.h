@@ -1,0 +1,15 @@
+// The `sesame` subcommands: each takes the arguments after its name and returns the
+// exit status (0 success, 1 failure, 2 usage error).
+#pragma once
+
+#include <span>
+
+namespace sesame::cli {
+
+// sesame check FILE: exit 0 with a one-line summary of the doors, or the errors and 1.
+int check(std::span<char* const> args);
+
+// sesame import-knockd FILE: prints the knockd.conf FILE as sesame TOML.
+int import_knockd(std::span<char* const> args);
+
+}  // namespace sesame::cli
