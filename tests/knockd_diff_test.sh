@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Differential test against Debian's knockd 0.8: one random plan of knock sequences
+# (seeded, the seed printed; SESAME_DIFF_SEED=N replays it) over overlapping TCP and
+# UDP doors, with stray ports inserted, steps dropped, repeated and swapped, over IPv4
+# and IPv6, some too slow, is sent with the real `knock` client through real sockets,
+# once to knockd and once to sesamed --dry-run, both reading the same knockd.conf. The
+# set of (source, door) that reach OPEN SESAME must be the same.
+#
+# knockd 0.8 drops its whole attempt list whenever its oldest attempt is removed, so
+# one source's leftovers can wipe another's progress. The plan therefore sends one
+# source at a time and ends each with a knock on 6001, the second step of a door
+# nobody starts: it is relevant, so it fails every attempt the source still has, and
+# the next packet clears them all in knockd as in sesamed. Doors share one seq_timeout
+# and fast sequences take well under a second, so no timeout depends on where the
+# second boundaries fall; slow ones (3.1 s after the first knock) time out in both.
+#
+# usage: knockd_diff_test.sh PATH/TO/sesamed    (root; exits 77 to skip)
+set -uo pipefail
+SESAMED=${1:?usage: knockd_diff_test.sh PATH/TO/sesamed}
+. "$(dirname "$0")/netns.sh"
+
+KNOCKD=${KNOCKD:-/usr/sbin/knockd}
+SOURCES=${SESAME_DIFF_SOURCES:-200}
+
+require_root_and_netns
+command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+[ -x "$KNOCKD" ] || skip "knockd is not installed at $KNOCKD"
+id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+
+SEED=${SESAME_DIFF_SEED:-$((RANDOM << 15 | RANDOM))}
+echo "seed: $SEED (replay with SESAME_DIFF_SEED=$SEED)"
+RANDOM=$SEED
+
+setup_namespaces
+CONF=$WORK/knockd.conf
+PLAN=$WORK/plan
+cat >"$CONF" <<'EOF'
+[alpha]
+	sequence    = 7000,8000,9000
+	seq_timeout = 3
+	tcpflags    = syn
+	command     = /bin/true
+
+[beta]
+	sequence    = 7000,8000,9500
+	seq_timeout = 3
+	command     = /bin/true
+
+[gamma]
+	sequence    = 7000:udp,8000:udp,9000
+	seq_timeout = 3
+	command     = /bin/true
+
+[delta]
+	sequence    = 7500,7600
+	seq_timeout = 3
+	tcpflags    = syn
+	command     = /bin/true
+
+[epsilon]
+	sequence    = 8000:udp,7000,7500:udp
+	seq_timeout = 3
+	command     = /bin/true
+
+[terminator]
+	sequence    = 6000,6001
+	seq_timeout = 3
+	command     = /bin/true
+EOF
+
+# ---- The plan: one line per knock invocation, "SOURCE FAMILY PAUSE_MS STEPS...", the
+# pause taken before it ----
+
+DOORS=("7000:tcp 8000:tcp 9000:tcp" "7000:tcp 8000:tcp 9500:tcp" "7000:udp 8000:udp 9000:tcp"
+       "7500:tcp 7600:tcp" "8000:udp 7000:tcp 7500:udp")
+# Door steps in the other protocol, and ports no door uses.
+STRAYS=(7000:udp 8000:tcp 9000:udp 9500:udp 7600:udp 7500:tcp 7001:tcp 8500:udp 9999:tcp 6500:udp)
+ALL_STEPS=(7000:tcp 8000:tcp 9000:tcp 9500:tcp 7000:udp 8000:udp 7500:tcp 7600:tcp 7500:udp "${STRAYS[@]}")
+
+# Bash reseeds RANDOM in subshells, so every draw happens in this shell: results go
+# to globals, never through $(...).
+pick() {
+  local -n from=$1
+  PICKED=${from[RANDOM % ${#from[@]}]}
+}
+
+# SEQ: a door's sequence, unchanged half the time, else mutated once or twice; or, now
+# and then, steps drawn at random.
+random_sequence() {
+  local i m at n
+  SEQ=()
+  if ((RANDOM % 8 == 0)); then
+    n=$((2 + RANDOM % 4))
+    for ((i = 0; i < n; i++)); do
+      pick ALL_STEPS
+      SEQ+=("$PICKED")
+    done
+    return
+  fi
+  pick DOORS
+  read -ra SEQ <<<"$PICKED"
+  local mutations=0
+  ((RANDOM % 2)) && mutations=$((1 + RANDOM % 2))
+  for ((m = 0; m < mutations; m++)); do
+    at=$((RANDOM % ${#SEQ[@]}))
+    case $((RANDOM % 5)) in
+      0) pick STRAYS    # a stray port
+         SEQ=("${SEQ[@]:0:at}" "$PICKED" "${SEQ[@]:at}") ;;
+      1) pick ALL_STEPS # a port of some door
+         SEQ=("${SEQ[@]:0:at}" "$PICKED" "${SEQ[@]:at}") ;;
+      2) ((${#SEQ[@]} > 1)) && SEQ=("${SEQ[@]:0:at}" "${SEQ[@]:at+1}") ;; # a step left out
+      3) SEQ=("${SEQ[@]:0:at}" "${SEQ[at]}" "${SEQ[@]:at}") ;;             # a step repeated
+      4) if ((at + 1 < ${#SEQ[@]})); then # two steps swapped
+           local t=${SEQ[at]}
+           SEQ[at]=${SEQ[at + 1]}
+           SEQ[at + 1]=$t
+         fi ;;
+    esac
+  done
+}
+
+# A slow sequence waits 3.1 s after its first knock: past the doors' seq_timeout of 3
+# whatever the second boundaries, while everything else a source sends falls within
+# one second. Each costs 3 s of test time, hence the cap.
+MAX_SLOW=4
+sequences=0
+slow=0
+for ((source = 2; source < 2 + SOURCES; source++)); do
+  family=4
+  ((RANDOM % 3 == 0)) && family=6
+  count=$((1 + RANDOM % 3))
+  for ((k = 0; k < count; k++)); do
+    random_sequence
+    sequences=$((sequences + 1))
+    if ((RANDOM % 12 == 0 && slow < MAX_SLOW && ${#SEQ[@]} > 1)); then
+      slow=$((slow + 1))
+      echo "$source $family 0 ${SEQ[0]}" >>"$PLAN"
+      echo "$source $family 3100 ${SEQ[*]:1}" >>"$PLAN"
+    else
+      echo "$source $family 0 ${SEQ[*]}" >>"$PLAN"
+    fi
+  done
+  echo "$source $family 0 6001:tcp" >>"$PLAN"
+done
+echo "plan: $SOURCES sources, $sequences sequences ($slow slow), each source ended by 6001"
+
+for ((source = 2; source < 2 + SOURCES; source++)); do add_client_source "$source"; done
+
+# Sends the plan from the client namespace.
+replay() {
+  local source family pause steps current=""
+  while read -r source family pause steps; do
+    if [ "$source" != "$current" ]; then
+      use_client_source "$source"
+      current=$source
+    fi
+    local server=$SERVER4
+    [ "$family" = 6 ] && server=$SERVER6
+    [ "$pause" = 0 ] || sleep "$((pause / 1000)).$(printf %03d $((pause % 1000)))"
+    # shellcheck disable=SC2086 # steps are words
+    ip netns exec "$CLI" knock "-$family" "$server" $steps >/dev/null ||
+      die "knock failed: $source $family $pause $steps"
+  done <"$PLAN"
+}
+
+# "SOURCE: DOOR" for every OPEN SESAME line of a log, sorted.
+opens() {
+  sed -n 's/^\[[^]]*\] \(.*\): OPEN SESAME$/\1/p' "$1" | sort
+}
+
+note "knockd"
+KNOCKD_LOG=$WORK/knockd.log
+ip netns exec "$SRV" "$KNOCKD" -i "$SRV_IF" -c "$CONF" -g "$KNOCKD_LOG" >"$WORK/knockd.out" 2>&1 &
+KNOCKD_PID=$!
+PIDS+=("$KNOCKD_PID")
+wait_for_line "$KNOCKD_LOG" "starting up, listening on $SRV_IF" 10 || die "knockd did not start: $(cat "$WORK/knockd.out")"
+started=$SECONDS
+replay
+sleep 1
+stop_pid "$KNOCKD_PID"
+forget_pid "$KNOCKD_PID"
+note "knockd run took $((SECONDS - started)) s"
+
+note "sesamed"
+# Without a log file in the config, sesamed logs to stderr ($WORK/sesamed.err).
+start_sesamed "$CONF" "$WORK/sesamed.err" -w 2
+started=$SECONDS
+replay
+sleep 1
+stop_pid "$SESAMED_PID"
+forget_pid "$SESAMED_PID"
+note "sesamed run took $((SECONDS - started)) s"
+
+opens "$KNOCKD_LOG" >"$WORK/knockd.opens"
+opens "$WORK/sesamed.err" >"$WORK/sesamed.opens"
+sort -u "$WORK/knockd.opens" >"$WORK/knockd.set"
+sort -u "$WORK/sesamed.opens" >"$WORK/sesamed.set"
+echo "OPEN SESAME lines: knockd $(wc -l <"$WORK/knockd.opens"), sesamed $(wc -l <"$WORK/sesamed.opens");" \
+  "distinct (source, door): knockd $(wc -l <"$WORK/knockd.set"), sesamed $(wc -l <"$WORK/sesamed.set")"
+grep -F "statistics:" "$WORK/sesamed.err"
+
+if ! diff -u --label knockd --label sesamed "$WORK/knockd.set" "$WORK/sesamed.set"; then
+  echo "--- plan (source family pause_ms steps)"
+  cat "$PLAN"
+  echo "--- knockd log"
+  cat "$KNOCKD_LOG"
+  echo "--- sesamed log"
+  cat "$WORK/sesamed.err"
+  die "knockd and sesamed disagree on which doors opened (seed $SEED)"
+fi
+[ -s "$WORK/knockd.set" ] || die "no door opened at all: the plan tested nothing (seed $SEED)"
+echo "PASS (seed $SEED)"
