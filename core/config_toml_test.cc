@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/config_parser_testing.h"
 #include "core/memory_files.h"
 #include "core/str_cat.h"
 
@@ -19,32 +20,18 @@ constexpr Protocol kUdp = Protocol::kUdp;
 
 constexpr std::string_view kHead = "interfaces = [\"eth0\"]\n";
 
-std::expected<ParsedConfig, ConfigError> parse(std::string_view text,
-                                               std::map<std::string, std::string> files = {}) {
-  return parse_toml_config(text, "sesame.toml", memory_files(std::move(files)));
-}
+constexpr ParserUnderTest kParser{parse_toml_config, "sesame.toml"};
 
+auto parse(std::string_view text, std::map<std::string, std::string> files = {}) {
+  return kParser.parse(text, std::move(files));
+}
 ParsedConfig parse_ok(std::string_view text, std::map<std::string, std::string> files = {}) {
-  auto p = parse(text, std::move(files));
-  EXPECT_TRUE(p.has_value()) << (p ? "" : format_config_error(p.error()));
-  return p ? std::move(*p) : ParsedConfig{};
+  return kParser.parse_ok(text, std::move(files));
 }
-
-// The error for `text`, which must be at `line` and `column` (0: not checked), name
-// `field`, and say `says` somewhere in its message.
 void expect_error(std::string_view text, std::size_t line, std::size_t column,
                   std::string_view field, std::string_view says,
                   std::map<std::string, std::string> files = {}) {
-  const auto p = parse(text, std::move(files));
-  ASSERT_FALSE(p.has_value()) << text;
-  const ConfigError& e = p.error();
-  EXPECT_EQ(e.file, "sesame.toml");
-  EXPECT_EQ(e.line, line) << format_config_error(e);
-  if (column != 0) {
-    EXPECT_EQ(e.column, column) << format_config_error(e);
-  }
-  EXPECT_EQ(e.field, field) << format_config_error(e);
-  EXPECT_NE(e.message.find(says), std::string::npos) << format_config_error(e);
+  kParser.expect_error(text, line, column, field, says, std::move(files));
 }
 
 // A file with the standard head and one door made of `door_lines`; the door's lines
