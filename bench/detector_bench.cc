@@ -146,7 +146,7 @@ void BM_DetectorStep(benchmark::State& state) {
   };
   // Stagger the sources over the three phases so that about 2N/3 stay live.
   for (std::uint32_t s : order)
-    for (std::uint32_t k = 0; k < s % 3; ++k) step(s);
+    for (std::uint32_t done = 0; done < s % 3; ++done) step(s);
   std::size_t i = 0;
   for (auto _ : state) {
     step(order[i]);

@@ -22,9 +22,6 @@ constexpr std::string_view kHead = "interfaces = [\"eth0\"]\n";
 
 constexpr ParserUnderTest kParser{parse_toml_config, "sesame.toml"};
 
-auto parse(std::string_view text, std::map<std::string, std::string> files = {}) {
-  return kParser.parse(text, std::move(files));
-}
 ParsedConfig parse_ok(std::string_view text, std::map<std::string, std::string> files = {}) {
   return kParser.parse_ok(text, std::move(files));
 }
