@@ -29,7 +29,7 @@ struct KnockdCommand {
   std::string shell_reason;
 };
 
-// knockd hands its command lines to system(). A line that uses no shell syntax
+// knockd hands its command lines to libc's system function. A line that uses no shell syntax
 // (operators, redirections, expansions, globs, comments, builtins, quotes the shell
 // would interpret) means the same split into words at blanks, with plain '...' and
 // "..." quoting removed; any other line runs under /bin/sh -c, as in knockd.

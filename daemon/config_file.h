@@ -23,7 +23,7 @@ inline constexpr std::size_t kMaxConfigFileSize = std::size_t{16} << 20;
 // "larger than 16 MiB"/"not a regular file"), line 0.
 std::expected<std::string, ConfigError> read_config_text(const std::string& path);
 
-// A ReadFile for the parsers that reads the file system (paths as written: relative
+// A ReadFile for the parsers that reads the filesystem (paths as written: relative
 // ones from the working directory, as knockd opens them).
 ReadFile file_system_reader();
 
