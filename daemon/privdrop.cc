@@ -68,4 +68,16 @@ std::expected<void, SysError> drop_privileges(const RunAs& user) {
   return verify(user);
 }
 
+std::expected<void, SysError> limit_capabilities(std::span<const int> keep) {
+  capng_clear(CAPNG_SELECT_ALL);
+  for (int cap : keep)
+    if (capng_update(CAPNG_ADD, static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET),
+                     static_cast<unsigned>(cap)) != 0)
+      return std::unexpected(SysError{str_cat("capng_update(", std::to_string(cap), ") failed"), 0});
+  if (capng_apply(CAPNG_SELECT_ALL) != 0)
+    return std::unexpected(sys_error("capng_apply (limiting the helper's capabilities)"));
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return std::unexpected(sys_error("prctl(PR_SET_NO_NEW_PRIVS)"));
+  return {};
+}
+
 }  // namespace sesame

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <expected>
+#include <span>
 #include <string>
 
 #include "daemon/sys_error.h"
@@ -27,5 +28,11 @@ std::expected<RunAs, SysError> look_up_user(const std::string& name);
 // the result (ids, empty sets, no_new_privs, and that setuid(0) fails) and fails,
 // naming what is left, if any check does not hold.
 std::expected<void, SysError> drop_privileges(const RunAs& user);
+
+// For sesame-helper, which stays root because ufw insists on uid 0: keeps only the
+// capabilities `keep` (CAP_* numbers) in the effective, permitted and bounding sets, so
+// that the programs it runs get no more, clears the ambient set and sets
+// PR_SET_NO_NEW_PRIVS. Fails, naming the step, if libcap-ng cannot apply it.
+std::expected<void, SysError> limit_capabilities(std::span<const int> keep);
 
 }  // namespace sesame

@@ -1,6 +1,7 @@
 // sesamed: the knock sniffer. main() reads top to bottom as the startup order: read
-// the config, open the log and the rings as root, drop every capability, then read
-// packets until a signal says stop (SIGHUP reloads the doors in between).
+// the config, open the log and the rings as root, start sesame-helper (the privileged
+// half that changes the firewall), drop every capability, then read packets until a
+// signal says stop or the helper dies (SIGHUP reloads the doors in between).
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "core/config_error.h"
 #include "core/str_cat.h"
 #include "daemon/config_file.h"
+#include "daemon/helper_client.h"
 #include "daemon/interfaces.h"
 #include "daemon/log.h"
 #include "daemon/privdrop.h"
@@ -120,7 +122,7 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
 // running rules still in force.
 std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
     const SesamedArgs& args, const std::shared_ptr<const Ruleset>& running,
-    std::span<const std::unique_ptr<Worker>> workers, const Log& log) {
+    std::span<const std::unique_ptr<Worker>> workers, bool helper_running, const Log& log) {
   std::optional<Config> config = read_config(args, &log);
   if (!config)
     return std::unexpected(str_cat("the config file did not load (sesamed reads it as user ",
@@ -136,6 +138,9 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   keep("workers", config->workers, old.workers);
   keep("table_capacity", config->table_capacity, old.table_capacity);
   keep("log", config->log, old.log);
+  // The helper gives door numbers their meaning from the file as it read it at start.
+  if (helper_running && door_summary(*config) != door_summary(old))
+    return std::unexpected("the doors changed; sesame-helper reads them at start, so restart sesamed");
   auto interfaces = find_interfaces(config->interfaces, args.ipv4_only);
   if (!interfaces) return std::unexpected(format_sys_error(interfaces.error()));
   auto next = build_ruleset(std::move(*config), *interfaces, args.ipv4_only);
@@ -167,11 +172,12 @@ int run(int argc, char** argv) {
   std::optional<Config> config = read_config(*args, nullptr);
   if (!config) return 1;
 
-  // 3. Without --dry-run a match must reach the firewall helper, which does not exist
-  //    yet: refuse rather than pretend a door opened.
-  if (!args->dry_run)
-    return fail("sesame-helper, the privileged process that changes the firewall, is not available "
-                "yet; run with --dry-run to detect and log knocks without opening anything");
+  // 3. Without --dry-run a match must reach the firewall helper, which has only the
+  //    ufw backend so far: refuse the others rather than pretend a door opened.
+  if (!args->dry_run && config->firewall != FirewallBackend::kUfw)
+    return fail(str_cat("the ", firewall_backend_name(config->firewall),
+                        " firewall backend is not implemented yet; use firewall = \"ufw\", or --dry-run to "
+                        "detect and log knocks without opening anything"));
 
   // 4. The log, opened as root: its file may live where the user cannot create it.
   auto log_or = Log::open(config->log, args->verbose);
@@ -207,7 +213,15 @@ int run(int argc, char** argv) {
     return fail(log, format_sys_error(ok.error()));
   const std::vector<sock_filter> fanout = fanout_program(multiplier);
 
-  // 7. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
+  // 7. Signals are taken synchronously by the main thread; every thread started from
+  //    here on inherits the mask (the helper gets its signals back). SIGCHLD says the
+  //    helper died.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // 8. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
   //    fanout group so a source's frames always reach the same worker.
   std::vector<std::vector<Ring>> rings(worker_count);
   for (const Interface& i : *interfaces) {
@@ -222,8 +236,18 @@ int run(int argc, char** argv) {
     }
   }
 
-  // 8. The io_uring instances, also while privileged: a kernel with
-  //    io_uring_disabled=1 lets only privileged processes create them.
+  // 9. sesame-helper, as root, over a socketpair: it reads the config itself and
+  //    closes what a previous run left open before it serves matches.
+  std::optional<HelperClient> helper;
+  if (!args->dry_run) {
+    auto started = HelperClient::start(
+        args->helper_path, {"-c", args->config_path, "--state-dir", args->state_dir});
+    if (!started) return fail(log, format_sys_error(started.error()));
+    helper.emplace(std::move(*started));
+  }
+
+  // 10. The io_uring instances, also while privileged: a kernel with
+  //     io_uring_disabled=1 lets only privileged processes create them.
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::uint32_t w = 0; w < worker_count; ++w) {
     auto loop = UringLoop::create();
@@ -231,19 +255,11 @@ int run(int argc, char** argv) {
     const KnockTableOptions table{
         .capacity = static_cast<std::uint32_t>(std::max<std::size_t>(table_capacity / worker_count, KnockTable::kWays)),
         .key = keys[w]};
-    auto worker = Worker::create(std::move(rings[w]), std::move(*loop), ruleset, log, table, args->ipv4_only);
+    auto worker = Worker::create(std::move(rings[w]), std::move(*loop), ruleset, log, table, args->ipv4_only,
+                                 helper ? &*helper : nullptr);
     if (!worker) return fail(log, format_sys_error(worker.error()));
     workers.push_back(std::move(*worker));
   }
-
-  // 9. (sesame-helper starts here, over a socketpair, once it exists.)
-
-  // 10. Signals are taken synchronously by the main thread; every thread started
-  //     from here on inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // 11. Drop to the unprivileged user with no capability at all, while this is the
   //     only thread (capabilities are per thread), before the first frame is read.
@@ -266,14 +282,16 @@ int run(int argc, char** argv) {
                    worker_count == 1 ? " worker" : " workers", args->dry_run ? ", dry run" : "", ": ",
                    door_summary(ruleset->config)));
 
-  // 13. Until SIGTERM or SIGINT: SIGHUP reloads; the statistics line now and then.
+  // 13. Until SIGTERM or SIGINT, or the helper's death: SIGHUP reloads; the
+  //     statistics line now and then.
   RingStatistics kernel;
+  bool helper_died = false;
   for (;;) {
     const timespec interval{kStatisticsIntervalSeconds, 0};
     const int got = sigtimedwait(&signals, nullptr, &interval);
     if (got == SIGHUP) {
       log.line(str_cat("re-reading config file: ", args->config_path));
-      if (auto next = reload(*args, ruleset, workers, log)) {
+      if (auto next = reload(*args, ruleset, workers, helper.has_value(), log)) {
         ruleset = std::move(*next);
         log.line(str_cat("reloaded: ", door_summary(ruleset->config)));
       } else {
@@ -281,6 +299,12 @@ int run(int argc, char** argv) {
       }
     } else if (got == SIGTERM || got == SIGINT) {
       break;
+    } else if (got == SIGCHLD && helper) {
+      if (auto how = helper->exited()) {
+        log.line(str_cat("error: sesame-helper ", *how, "; stopping, as no door can open without it"));
+        helper_died = true;
+        break;
+      }
     } else if (got < 0 && errno == EAGAIN) {
       log_statistics(workers, kernel, log);
     }
@@ -290,8 +314,10 @@ int run(int argc, char** argv) {
   for (const auto& w : workers) w->stop();
   threads.clear();
   log_statistics(workers, kernel, log);
+  // The helper sees the socket close, closes every grant it holds, and exits.
+  helper.reset();
   log.line("shutting down");
-  return worker_failed ? 1 : 0;
+  return worker_failed || helper_died ? 1 : 0;
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ std::expected<SesamedArgs, std::string> parse_sesamed_args(std::span<const std::
       out.workers = n;
     } else if (a == "-4" || a == "--only-ip-v4") {
       out.ipv4_only = true;
+    } else if (a == "--helper" || a == "--state-dir") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      (a == "--helper" ? out.helper_path : out.state_dir) = std::string(*v);
     } else if (a == "--dry-run") {
       out.dry_run = true;
     } else if (a == "-v" || a == "--verbose") {
@@ -55,10 +59,13 @@ std::expected<SesamedArgs, std::string> parse_sesamed_args(std::span<const std::
 std::string sesamed_usage() {
   return str_cat(
       "usage: sesamed [-c FILE] [-i IFACE]... [-4] [--dry-run] [-u USER] [-w WORKERS] [-v]\n"
+      "               [--helper PATH] [--state-dir DIR]\n"
       "  -c, --config FILE     sesame TOML or knockd.conf (default ", kDefaultConfigPath, ")\n",
       "  -i, --interface IFACE listen on IFACE; repeat for more (replaces the config's)\n"
       "  -4, --only-ip-v4      ignore IPv6\n"
       "      --dry-run         detect and log knocks, change no firewall\n"
+      "      --helper PATH     the sesame-helper to start (default ", kDefaultHelperPath, ")\n",
+      "      --state-dir DIR   where the helper journals open grants (default ", kDefaultStateDir, ")\n",
       "  -u, --user USER       run as USER once the sockets are open\n"
       "  -w, --workers N       packet-reading threads\n"
       "  -v, --verbose         also log to stderr, including wrong knocks\n"

@@ -14,6 +14,9 @@
 namespace sesame {
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/sesame/sesame.toml";
+// Where `make install` puts sesame-helper (SESAME_HELPER_PATH, set by CMake).
+inline constexpr std::string_view kDefaultHelperPath = SESAME_HELPER_PATH;
+inline constexpr std::string_view kDefaultStateDir = "/var/lib/sesame";
 // More workers than this is a typo, not a machine.
 inline constexpr std::uint32_t kMaxWorkers = 256;
 
@@ -24,6 +27,8 @@ struct SesamedArgs {
   bool dry_run = false;                        // --dry-run: log matches, change nothing
   std::optional<std::string> user;             // -u
   std::optional<std::uint32_t> workers;        // -w
+  std::string helper_path{kDefaultHelperPath};  // --helper: the sesame-helper to start
+  std::string state_dir{kDefaultStateDir};      // --state-dir: the helper's journal
   bool verbose = false;                        // -v: also log to stderr, and wrong knocks
   bool help = false;                           // -h
 };

@@ -20,11 +20,14 @@ TEST(SesamedArgs, DefaultsToTheSystemConfigAndTheFirewall) {
   EXPECT_FALSE(a->dry_run);
   EXPECT_FALSE(a->ipv4_only);
   EXPECT_TRUE(a->interfaces.empty());
+  EXPECT_EQ(a->helper_path, kDefaultHelperPath);
+  EXPECT_EQ(a->state_dir, kDefaultStateDir);
 }
 
 TEST(SesamedArgs, ReadsEveryOption) {
   const auto a = parse({"-c", "/etc/knockd.conf", "-i", "eth0", "--interface", "eth1", "-4", "--dry-run",
-                        "-u", "nobody", "-w", "4", "-v"});
+                        "-u", "nobody", "-w", "4", "-v", "--helper", "/tmp/sesame-helper", "--state-dir",
+                        "/tmp/state"});
   ASSERT_TRUE(a) << a.error();
   EXPECT_EQ(a->config_path, "/etc/knockd.conf");
   EXPECT_EQ(a->interfaces, (std::vector<std::string>{"eth0", "eth1"}));
@@ -33,11 +36,14 @@ TEST(SesamedArgs, ReadsEveryOption) {
   EXPECT_EQ(a->user, "nobody");
   EXPECT_EQ(a->workers, 4u);
   EXPECT_TRUE(a->verbose);
+  EXPECT_EQ(a->helper_path, "/tmp/sesame-helper");
+  EXPECT_EQ(a->state_dir, "/tmp/state");
 }
 
 TEST(SesamedArgs, RefusesWhatItDoesNotKnow) {
   EXPECT_EQ(parse({"-x"}).error(), "unknown argument '-x'");
   EXPECT_EQ(parse({"-c"}).error(), "option -c needs a value");
+  EXPECT_EQ(parse({"--helper"}).error(), "option --helper needs a value");
   EXPECT_FALSE(parse({"-w", "0"}));
   EXPECT_FALSE(parse({"-w", "2x"}));
   EXPECT_FALSE(parse({"-w", "100000"}));

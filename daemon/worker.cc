@@ -41,20 +41,22 @@ std::expected<std::unique_ptr<Worker>, SysError> Worker::create(std::vector<Ring
                                                                 std::unique_ptr<UringLoop> loop,
                                                                 std::shared_ptr<const Ruleset> ruleset,
                                                                 const Log& log, KnockTableOptions table,
-                                                                bool ipv4_only) {
+                                                                bool ipv4_only, const HelperClient* helper) {
   UniqueFd control(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!control) return std::unexpected(sys_error("eventfd"));
   return std::unique_ptr<Worker>(new Worker(std::move(rings), std::move(loop), std::move(ruleset), log,
-                                            table, ipv4_only, std::move(control)));
+                                            table, ipv4_only, helper, std::move(control)));
 }
 
 Worker::Worker(std::vector<Ring> rings, std::unique_ptr<UringLoop> loop, std::shared_ptr<const Ruleset> ruleset,
-               const Log& log, KnockTableOptions table, bool ipv4_only, UniqueFd control)
+               const Log& log, KnockTableOptions table, bool ipv4_only, const HelperClient* helper,
+               UniqueFd control)
     : rings_(std::move(rings)),
       loop_(std::move(loop)),
       log_(log),
       table_options_(table),
       ipv4_only_(ipv4_only),
+      helper_(helper),
       control_(std::move(control)),
       first_knock_budget_(monotonic_ms()),
       later_budget_(monotonic_ms()) {
@@ -130,6 +132,11 @@ void Worker::report(const Address& source, const DoorEvent& event) {
     if (!budget.take(now_ms_)) return;
   }
   log_.line(door_event_line(source, ruleset_->doors.doors[event.door].name, event));
+  if (event.kind == DoorEventKind::kOpen && helper_) {
+    if (auto sent = helper_->report_match(static_cast<std::uint32_t>(event.door), source); !sent)
+      log_.line(str_cat("error: ", source.to_string(), ": ", ruleset_->doors.doors[event.door].name,
+                        ": not opened: ", format_sys_error(sent.error())));
+  }
 }
 
 void Worker::tick() {

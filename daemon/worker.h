@@ -12,6 +12,7 @@
 
 #include "core/detector.h"
 #include "core/knock_table.h"
+#include "daemon/helper_client.h"
 #include "daemon/log.h"
 #include "daemon/ring.h"
 #include "daemon/ruleset.h"
@@ -24,12 +25,13 @@ namespace sesame {
 class Worker {
  public:
   // Creates the control eventfd. `table` is this worker's shard: its capacity and
-  // key; now_tick is set when the Detector is (re)built.
+  // key; now_tick is set when the Detector is (re)built. Every OPEN SESAME goes to
+  // `helper` (which must outlive the worker); null in a dry run.
   static std::expected<std::unique_ptr<Worker>, SysError> create(std::vector<Ring> rings,
                                                                 std::unique_ptr<UringLoop> loop,
                                                                 std::shared_ptr<const Ruleset> ruleset,
                                                                 const Log& log, KnockTableOptions table,
-                                                                bool ipv4_only);
+                                                                bool ipv4_only, const HelperClient* helper);
 
   // The thread's body: reads frames until stop() or an error (logged, and returned so
   // the main thread can stop the rest).
@@ -47,7 +49,8 @@ class Worker {
 
  private:
   Worker(std::vector<Ring> rings, std::unique_ptr<UringLoop> loop, std::shared_ptr<const Ruleset> ruleset,
-         const Log& log, KnockTableOptions table, bool ipv4_only, UniqueFd control);
+         const Log& log, KnockTableOptions table, bool ipv4_only, const HelperClient* helper,
+         UniqueFd control);
 
   // Returns false when told to stop.
   bool take_mail();
@@ -64,6 +67,7 @@ class Worker {
   const Log& log_;
   const KnockTableOptions table_options_;
   const bool ipv4_only_;
+  const HelperClient* const helper_;
   UniqueFd control_;
 
   // Owned by the worker thread.

@@ -1,0 +1,25 @@
+// Dispatch: the table of requests the helper accepts from the sniffer.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "core/config.h"
+#include "daemon/helper/grants.h"
+#include "daemon/log.h"
+
+namespace sesame {
+
+struct HelperState {
+  const MatcherDoors& doors;  // derived by the helper from its own config
+  Grants& grants;
+  const Log& log;
+  std::uint64_t now_ms = 0;
+};
+
+// Acts on one message from the sniffer. Returns false when the peer must be dropped:
+// an unknown or malformed message, or a door index the helper's config does not have
+// (logged with the reason).
+bool dispatch(std::span<const std::uint8_t> message, HelperState& state);
+
+}  // namespace sesame

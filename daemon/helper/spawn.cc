@@ -1,0 +1,101 @@
+// posix_spawn with a pipe for the child's output: no shell, no inherited descriptors
+// (every descriptor sesame opens is O_CLOEXEC), no inherited signal mask.
+#include "daemon/helper/spawn.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "core/str_cat.h"
+#include "daemon/unique_fd.h"
+
+extern char** environ;
+
+namespace sesame {
+namespace {
+
+// Output beyond this is read and dropped: a log line needs only the start.
+constexpr std::size_t kMaxOutput = 4096;
+
+// Owns the spawn attributes and file actions for the length of one call.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+};
+
+}  // namespace
+
+std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv) {
+  if (argv.empty()) return std::unexpected(SysError{"spawn: empty command", 0});
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return std::unexpected(sys_error("pipe2"));
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end(fds[1]);
+
+  SpawnSetup setup;
+  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, write_end.get(), 1);
+  posix_spawn_file_actions_adddup2(&setup.actions, write_end.get(), 2);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&setup.attr, &none);
+  posix_spawnattr_setsigdefault(&setup.attr, &all);
+  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  // ufw is Python and reads LANG; PATH is fixed so the helper never runs what a
+  // caller's PATH would pick.
+  char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+  char lang[] = "LANG=C.UTF-8";
+  char* env[] = {path, lang, nullptr};
+  std::string program = argv[0];
+  if (program.find('/') == std::string::npos) {
+    for (std::string_view dir : {"/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"}) {
+      std::string candidate = str_cat(dir, argv[0]);
+      if (access(candidate.c_str(), X_OK) == 0) {
+        program = std::move(candidate);
+        break;
+      }
+    }
+  }
+  pid_t pid = 0;
+  if (const int e = posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attr, args.data(), env); e != 0)
+    return std::unexpected(SysError{str_cat("posix_spawn ", argv[0]), e});
+  write_end = UniqueFd();
+
+  SpawnResult result;
+  char buffer[1024];
+  for (;;) {
+    const ssize_t n = read(read_end.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    const std::size_t room = kMaxOutput - std::min(kMaxOutput, result.output.size());
+    result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return std::unexpected(sys_error(str_cat("waitpid ", argv[0])));
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  while (!result.output.empty() && (result.output.back() == '\n' || result.output.back() == ' '))
+    result.output.pop_back();
+  return result;
+}
+
+}  // namespace sesame

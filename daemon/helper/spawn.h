@@ -1,0 +1,22 @@
+// Spawn: runs a command given as argv (never through a shell) and collects what it said.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "daemon/sys_error.h"
+
+namespace sesame {
+
+struct SpawnResult {
+  int exit_status = 0;  // the exit code, or 128 + signal number if a signal ended it
+  std::string output;   // stdout and stderr together, at most a few KiB kept
+};
+
+// Runs argv[0] (searched on a fixed PATH, /usr/sbin:/usr/bin:/sbin:/bin, when it has no
+// '/') with argv, stdin /dev/null, a minimal environment, and every signal at its
+// default; waits for it. Fails only when it could not be started (or waited for).
+std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv);
+
+}  // namespace sesame
