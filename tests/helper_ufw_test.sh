@@ -13,13 +13,12 @@ set -uo pipefail
 SESAMED=${1:?usage: helper_ufw_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 HELPER=${2:?usage: helper_ufw_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 . "$(dirname "$0")/netns.sh"
+. "$(dirname "$0")/ufw_server.sh"
 
 require_root_and_netns
 command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
 command -v ufw >/dev/null || skip "ufw is not installed"
 [ -d /etc/ufw ] || skip "/etc/ufw does not exist"
-# The system's python3 itself (not a wrapper that may fork), so its pid is the listener's.
-PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 
@@ -41,38 +40,8 @@ host_firewall() {
 HOST_BEFORE=$(host_firewall)
 
 setup_namespaces
-# ip netns exec bind-mounts /etc/netns/$SRV/ufw over /etc/ufw: ufw's state for this
-# test only. Removed on exit, after the namespaces' processes are gone.
-ETC_NETNS_CREATED=0
-[ -d /etc/netns ] || ETC_NETNS_CREATED=1
-mkdir -p "/etc/netns/$SRV"
-cp -a /etc/ufw "/etc/netns/$SRV/ufw"
-cleanup_all() {
-  cleanup
-  rm -rf "/etc/netns/$SRV"
-  [ "$ETC_NETNS_CREATED" = 1 ] && rmdir /etc/netns 2>/dev/null
-  return 0
-}
-trap cleanup_all EXIT
-
-srv() { ip netns exec "$SRV" "$@"; }
-cli() { ip netns exec "$CLI" "$@"; }
-
-srv ufw --force reset >/dev/null 2>&1
-srv ufw default deny incoming >/dev/null || die "ufw default deny failed"
-srv ufw --force enable >/dev/null || die "ufw enable failed in $SRV"
-srv ufw status | grep -q 'Status: active' || die "ufw is not active in $SRV"
-
-# A dual-stack listener that accepts and closes.
-srv "$PYTHON" -c '
-import socket
-s = socket.create_server(("::", '"$PORT"'), family=socket.AF_INET6, dualstack_ipv6=True)
-while True:
-    c, _ = s.accept()
-    c.close()
-' >/dev/null 2>&1 &
-PIDS+=("$!")
-wait_until 10 bash -c "ip netns exec $SRV ss -Hltn 'sport = :$PORT' | grep -q LISTEN" || die "no listener on $PORT"
+isolate_ufw
+start_listener "$PORT"
 
 LOG=$WORK/sesamed.log
 CONF=$WORK/sesame.toml
@@ -96,20 +65,11 @@ open_for = "${OPEN_FOR}s"
 close_sequence = [9000, 8000, 7000]
 EOF
 
-# Connects from client address N (4 or 6: family) to the door port; 1 s to answer.
-connects() {
-  local n=$1 family=$2 server
-  add_client_source "$n"
-  use_client_source "$n"
-  server=$SERVER4
-  [ "$family" = 6 ] && server=$SERVER6
-  cli timeout 1 bash -c "exec 3<>/dev/tcp/$server/$PORT" 2>/dev/null
-}
 expect_connects() {
-  if connects "$@"; then ok "connection from $3"; else fail "no connection from $3"; fi
+  if connects "$1" "$2" "$PORT"; then ok "connection from $3"; else fail "no connection from $3"; fi
 }
 expect_blocked() {
-  if connects "$@"; then fail "connection from $3 got through"; else ok "blocked from $3"; fi
+  if connects "$1" "$2" "$PORT"; then fail "connection from $3 got through"; else ok "blocked from $3"; fi
 }
 
 # ufw's rule for ADDR as the kernel has it (ufw-user-input, or ufw6-user-input).
@@ -277,7 +237,7 @@ if [ "$failures" -ne 0 ]; then
   tail -30 "$LOG"
   cat "$WORK/sesamed.err"
 fi
-cleanup_all
+cleanup_ufw
 trap - EXIT
 HOST_AFTER=$(host_firewall)
 if [ "$HOST_BEFORE" = "$HOST_AFTER" ]; then ok "host firewall unchanged"; else
