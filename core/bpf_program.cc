@@ -27,20 +27,16 @@
 #include <utility>
 
 #include "core/str_cat.h"
+#include "core/wire.h"
 
 namespace sesame {
 namespace {
 
-constexpr std::uint32_t kEthernetHeader = 14;
+using namespace wire;
+
 constexpr std::uint32_t kEtherTypeOffset = 12;
-constexpr std::uint32_t kEtherTypeIpv4 = 0x0800;
-constexpr std::uint32_t kEtherTypeIpv6 = 0x86dd;
-constexpr std::uint32_t kTpid8021Q = 0x8100;
-constexpr std::uint32_t kTpid8021ad = 0x88a8;
-constexpr std::uint32_t kVlanTag = 4;
 
 constexpr std::uint32_t kIpv4FlagsFragment = kEthernetHeader + 6;
-constexpr std::uint32_t kIpv4FragmentOffset = 0x1fff;
 constexpr std::uint32_t kIpv4Protocol = kEthernetHeader + 9;
 constexpr std::uint32_t kIpv4Destination = kEthernetHeader + 16;
 constexpr std::uint32_t kIpv6NextHeader = kEthernetHeader + 6;

@@ -27,27 +27,21 @@
 
 #include "core/address.h"
 #include "core/bytes.h"
+#include "core/wire.h"
 
 namespace sesame {
 namespace {
 
-constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr std::uint16_t kTpid8021Q = 0x8100;
-constexpr std::uint16_t kTpid8021ad = 0x88a8;
+using namespace wire;
 
 constexpr std::uint8_t kIpv6HopByHop = 0;
 constexpr std::uint8_t kIpv6Routing = 43;
 constexpr std::uint8_t kIpv6Fragment = 44;
 constexpr std::uint8_t kIpv6DestinationOptions = 60;
 
-constexpr std::uint16_t kIpv4MoreFragments = 0x2000;
-constexpr std::uint16_t kIpv4FragmentOffset = 0x1fff;
 constexpr std::uint16_t kIpv6MoreFragments = 0x0001;
 constexpr std::uint16_t kIpv6FragmentOffset = 0xfff8;
 
-constexpr std::size_t kEthernetHeader = 14;
-constexpr std::size_t kVlanTag = 4;
 constexpr std::size_t kIpv4MinHeader = 20;
 constexpr std::size_t kIpv6Header = 40;
 constexpr std::size_t kTcpMinHeader = 20;
