@@ -7,12 +7,19 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/config.h"
 #include "core/config_error.h"
 #include "core/memory_files.h"
 
 namespace sesame {
+
+// Shorthands the parsers' tests write expectations with.
+using Argv = std::vector<std::string>;
+using Steps = std::vector<KnockStep>;
+inline constexpr Protocol kTcp = Protocol::kTcp;
+inline constexpr Protocol kUdp = Protocol::kUdp;
 
 using ConfigParser = std::expected<ParsedConfig, ConfigError> (*)(std::string_view text,
                                                                   std::string_view file_name,

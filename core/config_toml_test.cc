@@ -13,11 +13,6 @@
 namespace sesame {
 namespace {
 
-using Argv = std::vector<std::string>;
-using Steps = std::vector<KnockStep>;
-constexpr Protocol kTcp = Protocol::kTcp;
-constexpr Protocol kUdp = Protocol::kUdp;
-
 constexpr std::string_view kHead = "interfaces = [\"eth0\"]\n";
 
 constexpr ParserUnderTest kParser{parse_toml_config, "sesame.toml"};

@@ -15,11 +15,6 @@
 namespace sesame {
 namespace {
 
-using Argv = std::vector<std::string>;
-using Steps = std::vector<KnockStep>;
-constexpr Protocol kTcp = Protocol::kTcp;
-constexpr Protocol kUdp = Protocol::kUdp;
-
 std::string testdata(const std::string& name) {
   std::ifstream in(SESAME_SOURCE_DIR "/core/testdata/" + name, std::ios::binary);
   std::stringstream text;
