@@ -68,6 +68,44 @@ stop_both() {
   if wait_until 10 bash -c "! kill -0 $HELPER_PID 2>/dev/null"; then :; else fail "the helper outlived sesamed"; fi
 }
 
+# $CONF in TOML: FIREWALL, the lines in EXTRA (root keys), and the door every helper
+# test knocks on: 7000,8000,9000 opens $PORT/tcp for $OPEN_FOR s, the reverse closes it.
+write_toml_config() {
+  local firewall=$1 extra=${2:-}
+  cat >"$CONF" <<EOF
+interfaces = ["$SRV_IF"]
+user = "nobody"
+firewall = "$firewall"
+$extra
+[log]
+syslog = false
+file = "$LOG"
+
+[[door]]
+name = "ssh"
+sequence = [7000, 8000, 9000]
+seq_timeout = "5s"
+tcp_flags = ["syn"]
+open = "$PORT/tcp"
+open_for = "${OPEN_FOR}s"
+close_sequence = [9000, 8000, 7000]
+EOF
+}
+
+# Every backend's first checks: the port is closed to 198.18.0.2 and 2001:2::2; a knock
+# from 198.18.0.2 opens it for that address only. Starts the array latencies.
+first_knock_opens_for_knocker_only() {
+  expect_blocked 2 4 198.18.0.2
+  expect_blocked 2 6 2001:2::2
+  latencies=()
+  local lat
+  lat=$(knock_latency_ms 2 198.18.0.2 "$SERVER4" 7000 8000 9000) || fail "nothing opened after the knock"
+  latencies+=("$lat")
+  expect_connects 2 4 198.18.0.2
+  expect_blocked 3 4 198.18.0.3
+  expect_blocked 2 6 2001:2::2
+}
+
 # Milliseconds from the end of `knock` to the rule for ADDR in the kernel.
 knock_latency_ms() {
   local n=$1 addr=$2
