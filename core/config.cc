@@ -12,6 +12,11 @@ std::optional<FirewallBackend> firewall_backend_from_name(std::string_view name)
   return std::nullopt;
 }
 
+std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed) {
+  if (parsed.config.firewall != FirewallBackend::kExec || parsed.shell_commands.empty()) return std::nullopt;
+  return parsed.shell_commands.front();
+}
+
 const CommandTemplate* ExecCommands::start_for(bool ipv6) const {
   const auto& c = ipv6 && start6 ? start6 : start;
   return c && !c->argv.empty() ? &*c : nullptr;

@@ -96,6 +96,11 @@ struct Config {
   std::size_t table_capacity = kDefaultTableCapacity;
   std::uint32_t workers = 1;
   FirewallBackend firewall = FirewallBackend::kUfw;
+  // On a clean shutdown, grants with an open_for stay open until it ends, and the next
+  // start takes them back (those it finds expired, it closes). Grants without one are
+  // closed either way. With ufw and exec, a kept grant closes only when sesame runs
+  // again; nft's kernel timeouts close it on time.
+  bool keep_grants_on_shutdown = false;
   std::vector<ConfigDoor> doors;
 };
 
@@ -126,7 +131,14 @@ struct ParsedConfig {
   Config config;
   ConfigFormat format = ConfigFormat::kToml;
   std::vector<ConfigError> warnings;
+  // knockd.conf commands that only a shell can run (also among warnings).
+  std::vector<ConfigError> shell_commands;
 };
+
+// The first command the exec backend would have to run through a shell, as an error
+// located at its line; nullopt if there is none (or the backend is not exec).
+// sesame-helper runs argv only, never a shell, so such a config does not start.
+std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed);
 
 // What a matcher door does when its sequence completes.
 enum class DoorAction : std::uint8_t { kOpen, kClose };

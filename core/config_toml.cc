@@ -50,6 +50,7 @@ enum class RootKey : std::uint8_t {
   kFirewall,
   kTableCapacity,
   kWorkers,
+  kKeepGrantsOnShutdown,
   kLog,
   kDoor
 };
@@ -77,12 +78,13 @@ struct KeyName {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-constexpr std::array<KeyName<RootKey>, 7> kRootKeys{{
+constexpr std::array<KeyName<RootKey>, 8> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
     {RootKey::kTableCapacity, "table_capacity"},
     {RootKey::kWorkers, "workers"},
+    {RootKey::kKeepGrantsOnShutdown, "keep_grants_on_shutdown"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};
@@ -266,6 +268,8 @@ class TomlReader {
               if (v) c.workers = static_cast<std::uint32_t>(*v);
               return v ? Status{} : std::unexpected(v.error());
             }
+            case RootKey::kKeepGrantsOnShutdown:
+              return read_bool(n, field, c.keep_grants_on_shutdown);
             case RootKey::kLog:
               return read_log(n, field);
             case RootKey::kDoor:
@@ -613,6 +617,8 @@ std::string write_toml_config(const Config& c) {
   if (c.table_capacity != defaults.table_capacity)
     out += line(key(RootKey::kTableCapacity), std::to_string(c.table_capacity));
   if (c.workers != defaults.workers) out += line(key(RootKey::kWorkers), std::to_string(c.workers));
+  if (c.keep_grants_on_shutdown != defaults.keep_grants_on_shutdown)
+    out += line(key(RootKey::kKeepGrantsOnShutdown), c.keep_grants_on_shutdown ? "true" : "false");
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");

@@ -70,6 +70,7 @@ user = "knock"
 firewall = "nft"
 table_capacity = 4096
 workers = 4
+keep_grants_on_shutdown = true
 [log]
 syslog = false
 stderr = true
@@ -90,6 +91,7 @@ close_sequence = [4000, 3000]
   EXPECT_EQ(c.firewall, FirewallBackend::kNft);
   EXPECT_EQ(c.table_capacity, 4096u);
   EXPECT_EQ(c.workers, 4u);
+  EXPECT_TRUE(c.keep_grants_on_shutdown);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log"}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -107,6 +109,7 @@ TEST(ConfigToml, Defaults) {
   EXPECT_EQ(c.firewall, FirewallBackend::kUfw);
   EXPECT_EQ(c.table_capacity, std::size_t{1} << 20);
   EXPECT_EQ(c.workers, 1u);
+  EXPECT_FALSE(c.keep_grants_on_shutdown);  // a clean shutdown closes every grant
   EXPECT_EQ(c.log, Logging{});
   EXPECT_TRUE(c.log.syslog);
   EXPECT_EQ(c.doors[0].door.seq_timeout, 25u);
@@ -139,7 +142,8 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error("interfaces = [\"eth0\"\n", 1, 0, "", "Error while parsing array");
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
-      "unknown key (expected interfaces, user, firewall, table_capacity, workers, log, door)");
+      "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
+      "keep_grants_on_shutdown, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -157,6 +161,8 @@ TEST(ConfigToml, TypeErrors) {
   expect_error("interfaces = [\"eth0\", 1]\n", 1, 23, "interfaces[1]",
                "expected a string, got an integer");
   expect_error(std::string(kHead) + "workers = \"4\"\n", 2, 11, "workers", "expected an integer");
+  expect_error(std::string(kHead) + "keep_grants_on_shutdown = 1\n", 2, 27, "keep_grants_on_shutdown",
+               "expected true or false, got an integer");
   expect_error(std::string(kHead) + "log = 1\n", 2, 7, "log", "expected a table");
   expect_error(std::string(kHead) + "[log]\nsyslog = \"yes\"\n", 3, 10, "log.syslog",
                "expected true or false");
@@ -303,6 +309,7 @@ user = "knock"
 firewall = "exec"
 table_capacity = 4096
 workers = 3
+keep_grants_on_shutdown = true
 
 [log]
 syslog = false

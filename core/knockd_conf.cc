@@ -289,11 +289,13 @@ class KnockdReader {
                                                 std::string_view value, std::string_view at,
                                                 std::optional<CommandTemplate>& out) {
     KnockdCommand c = command_from_knockd(value);
-    if (!c.shell_reason.empty())
-      out_.warnings.push_back(error(line, at, field,
-                                    str_cat("uses shell syntax (", c.shell_reason,
-                                            "), so it runs under /bin/sh -c; %IP% is always an "
-                                            "address sesame formatted, but check the command")));
+    if (!c.shell_reason.empty()) {
+      out_.shell_commands.push_back(error(line, at, field,
+                                          str_cat("uses shell syntax (", c.shell_reason,
+                                                  "), and sesame runs commands as argv, never through a "
+                                                  "shell: put the command in a script and name the script here")));
+      out_.warnings.push_back(out_.shell_commands.back());
+    }
     out = std::move(c.command);
     return {};
   }

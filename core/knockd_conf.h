@@ -33,9 +33,10 @@
 //  - A config without doors is refused (knockd would start and do nothing).
 //
 // The result uses the exec backend: each door runs its commands, as knockd does. A
-// command is split into argv unless it needs a shell (command_from_knockd); then it runs
-// under /bin/sh -c and a warning names the line. PidFile is ignored with a warning
-// (systemd tracks sesamed's pid).
+// command is split into argv unless it needs a shell (command_from_knockd); such a
+// command is kept as /bin/sh -c LINE for `sesame import-knockd`, and listed with its
+// line in shell_commands (and warnings): sesame-helper refuses to run it. PidFile is
+// ignored with a warning (systemd tracks sesamed's pid).
 #pragma once
 
 #include <expected>

@@ -141,6 +141,9 @@ TEST(KnockdConf, Ipv6CommandsStopCommandsAndShellWarnings) {
   EXPECT_EQ(p.warnings[1].field, "command");
   EXPECT_EQ(p.warnings[1].column, 12u);
   EXPECT_NE(p.warnings[1].message.find("'|'"), std::string::npos);
+  ASSERT_EQ(p.shell_commands.size(), 1u);  // what stops the exec backend from starting
+  EXPECT_EQ(p.shell_commands[0].line, 16u);
+  EXPECT_EQ(shell_command_refusal(p)->field, "command");
   EXPECT_NE(format_config_warning(p.warnings[1]).find("knockd.conf:16: warning: command: "),
             std::string::npos);
 }

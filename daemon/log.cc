@@ -34,7 +34,7 @@ void write_all(int fd, std::string_view s) {
 
 }  // namespace
 
-std::expected<Log, SysError> Log::open(const Logging& config, bool verbose) {
+std::expected<Log, SysError> Log::open(const Logging& config, bool verbose, const char* ident) {
   Log log;
   log.sinks_ = config;
   log.verbose_ = verbose;
@@ -43,7 +43,7 @@ std::expected<Log, SysError> Log::open(const Logging& config, bool verbose) {
     log.file_ = UniqueFd(::open(config.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
     if (!log.file_) return std::unexpected(sys_error(str_cat("open log file ", config.file)));
   }
-  if (config.syslog) openlog("sesamed", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+  if (config.syslog) openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
   return log;
 }
 

@@ -1,4 +1,4 @@
-// Log: sesamed's lines, knockd's wording, to syslog, stderr and/or a log file; and the
+// Log: sesamed's (and sesame-helper's) lines, knockd's wording, to syslog, stderr and/or a log file; and the
 // budget that keeps a flood of spoofed knocks from becoming a flood of lines.
 #pragma once
 
@@ -20,8 +20,9 @@ class Log {
   // Opens the configured sinks now, before the privilege drop: the log file is
   // appended to through a descriptor opened as root, and the syslog socket is
   // connected. `verbose` adds stderr; with no sink configured at all (knockd.conf
-  // without UseSyslog or LogFile) lines go to stderr rather than nowhere.
-  static std::expected<Log, SysError> open(const Logging& config, bool verbose);
+  // without UseSyslog or LogFile) lines go to stderr rather than nowhere. Syslog lines
+  // carry `ident`, a string that lives as long as the process (openlog keeps it).
+  static std::expected<Log, SysError> open(const Logging& config, bool verbose, const char* ident = "sesamed");
 
   // Writes one line to every sink: syslog at LOG_NOTICE as knockd does, the file and
   // stderr prefixed "[YYYY-MM-DD HH:MM] " as knockd's log file is. Thread-safe: each

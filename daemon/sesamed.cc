@@ -172,13 +172,6 @@ int run(int argc, char** argv) {
   std::optional<Config> config = read_config(*args, nullptr);
   if (!config) return 1;
 
-  // 3. Without --dry-run a match must reach the firewall helper, which has only the
-  //    ufw backend so far: refuse the others rather than pretend a door opened.
-  if (!args->dry_run && config->firewall != FirewallBackend::kUfw)
-    return fail(str_cat("the ", firewall_backend_name(config->firewall),
-                        " firewall backend is not implemented yet; use firewall = \"ufw\", or --dry-run to "
-                        "detect and log knocks without opening anything"));
-
   // 4. The log, opened as root: its file may live where the user cannot create it.
   auto log_or = Log::open(config->log, args->verbose);
   if (!log_or) return fail(format_sys_error(log_or.error()));

@@ -23,7 +23,7 @@ bool handle_match(std::span<const std::uint8_t> message, HelperState& state) {
   }
   const MatcherDoorOrigin origin = state.doors.origins[report->door];
   if (origin.action == DoorAction::kOpen)
-    state.grants.open(origin.config_door, report->source, state.now_ms);
+    state.grants.open(origin.config_door, report->source, state.now);
   else
     state.grants.close(origin.config_door, report->source);
   return true;

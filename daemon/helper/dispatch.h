@@ -14,7 +14,7 @@ struct HelperState {
   const MatcherDoors& doors;  // derived by the helper from its own config
   Grants& grants;
   const Log& log;
-  std::uint64_t now_ms = 0;
+  Clock now;  // when the message arrived
 };
 
 // Acts on one message from the sniffer. Returns false when the peer must be dropped:

@@ -32,12 +32,13 @@ class DispatchTest : public ::testing::Test {
     auto log = Log::open(config_.log, false);
     ASSERT_TRUE(log.has_value());
     log_.emplace(std::move(*log));
-    grants_.emplace(config_, *journal_, *log_);
+    backend_ = make_backend(config_.firewall, config_, dir_, *log_);
+    grants_.emplace(config_, *backend_, *journal_, *log_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   bool send(std::span<const std::uint8_t> bytes) {
-    HelperState state{.doors = doors_, .grants = *grants_, .log = *log_};
+    HelperState state{.doors = doors_, .grants = *grants_, .log = *log_, .now = {}};
     return dispatch(bytes, state);
   }
 
@@ -46,6 +47,7 @@ class DispatchTest : public ::testing::Test {
   MatcherDoors doors_;
   std::optional<Journal> journal_;
   std::optional<Log> log_;
+  std::unique_ptr<Backend> backend_;
   std::optional<Grants> grants_;
 };
 

@@ -1,59 +1,85 @@
-// The helper's open grants. ufw calls are made one after the other from the helper's
-// only thread, so two changes to the firewall never overlap.
+// The helper's open grants. Backend calls are made one after the other from the
+// helper's only thread, so two changes to the firewall never overlap.
 #include "daemon/helper/grants.h"
 
+#include <vector>
+
 #include "core/str_cat.h"
-#include "daemon/helper/spawn.h"
 
 namespace sesame {
 namespace {
 
-std::string join(const std::vector<std::string>& argv) {
+// A grant's ports for log lines, "2222/tcp,53/udp"; empty for the exec backend.
+std::string ports_text(const GrantRecord& r) {
   std::string out;
-  for (const std::string& a : argv) out += str_cat(out.empty() ? "" : " ", a);
+  for (const KnockStep& p : r.ports)
+    out += str_cat(out.empty() ? "" : ",", std::to_string(p.port), "/", protocol_name(p.protocol));
   return out;
 }
 
-std::string ports_text(const std::vector<UfwRule>& rules) {
-  std::string out;
-  for (const UfwRule& r : rules)
-    out += str_cat(out.empty() ? "" : ",", std::to_string(r.port.port), "/", protocol_name(r.port.protocol));
-  return out;
+// What opening (or closing) did: " 2222/tcp", or " by its start (stop) command".
+std::string change_text(const GrantRecord& r, bool opening) {
+  const std::string ports = ports_text(r);
+  return ports.empty() ? str_cat(" by its ", opening ? "start" : "stop", " command") : str_cat(" ", ports);
 }
+
+std::string who(const GrantRecord& r) { return str_cat(r.source.to_string(), ": ", r.door); }
 
 }  // namespace
 
-bool Grants::run_ufw(const std::vector<std::string>& argv) {
-  auto result = spawn_and_wait(argv);
-  if (!result) {
-    log_.line(str_cat("error: ", join(argv), ": ", format_sys_error(result.error())));
+bool Grants::adoptable(const GrantRecord& r, std::int64_t now_s, std::size_t& door) const {
+  if (!config_.keep_grants_on_shutdown || r.backend != config_.firewall || !r.deadline || *r.deadline <= now_s)
     return false;
-  }
-  if (result->exit_status != 0) {
-    log_.line(str_cat("error: ", join(argv), " exited with status ", std::to_string(result->exit_status), ": ",
-                      result->output));
-    return false;
-  }
-  return true;
+  for (door = 0; door < config_.doors.size(); ++door)
+    if (config_.doors[door].door.name == r.door)
+      return config_.doors[door].open_ports == r.ports && backend_.tracks(door, r.source) &&
+             !grants_.contains({door, r.source});
+  return false;
 }
 
-std::expected<void, SysError> Grants::close_leftovers() {
+void Grants::close_leftover(const GrantRecord& r) {
+  const std::string ports = ports_text(r);
+  log_.line(str_cat("closing ", who(r), " (", firewall_backend_name(r.backend), ports.empty() ? "" : " ", ports,
+                    "), left open by a previous run"));
+  if (r.backend == config_.firewall)
+    backend_.close_leftover(r);
+  else
+    make_backend(r.backend, config_, journal_.dir(), log_)->close_leftover(r);
+}
+
+std::expected<void, std::string> Grants::start(Clock now) {
   std::size_t skipped = 0;
-  auto rules = journal_.read(skipped);
-  if (!rules) return std::unexpected(rules.error());
+  auto records = journal_.read(skipped);
+  if (!records) return std::unexpected(format_sys_error(records.error()));
   if (skipped)
     log_.line(str_cat("warning: ", journal_.path(), ": ", std::to_string(skipped), " unreadable lines ignored"));
-  for (const UfwRule& r : *rules) {
-    log_.line(str_cat("closing ", format_ufw_rule(r), ", left open by a previous run"));
-    run_ufw(ufw_close_argv(r));
+  std::vector<std::pair<std::size_t, GrantRecord>> adopted;
+  for (GrantRecord& r : *records) {
+    std::size_t door = 0;
+    if (!adoptable(r, now.unix_s, door)) {
+      close_leftover(r);
+      continue;
+    }
+    const auto seconds = static_cast<std::uint64_t>(*r.deadline - now.unix_s);
+    grants_.emplace(Key{door, r.source}, Grant{.close_at_ms = now.monotonic_ms + seconds * 1000, .record = r});
+    adopted.emplace_back(door, std::move(r));
   }
-  return journal_.write({});
+  if (!backend_.start()) return std::unexpected(str_cat("the ", firewall_backend_name(config_.firewall),
+                                                        " backend could not start"));
+  for (const auto& [door, r] : adopted) {
+    const auto seconds = static_cast<std::uint32_t>(*r.deadline - now.unix_s);
+    const bool ok = backend_.adopt(door, r, seconds);
+    log_.line(str_cat(who(r), ": kept open by the previous run", ok ? "" : " (with errors)", ", closes in ",
+                      std::to_string(seconds), "s"));
+  }
+  if (!save_journal()) return std::unexpected(str_cat(journal_.path(), " could not be rewritten"));
+  return {};
 }
 
-bool Grants::save_journal(std::span<const UfwRule> extra) {
-  std::vector<UfwRule> all;
-  for (const auto& [key, grant] : grants_) all.insert(all.end(), grant.rules.begin(), grant.rules.end());
-  all.insert(all.end(), extra.begin(), extra.end());
+bool Grants::save_journal(const GrantRecord* extra) {
+  std::vector<GrantRecord> all;
+  for (const auto& [key, grant] : grants_) all.push_back(grant.record);
+  if (extra) all.push_back(*extra);
   if (auto ok = journal_.write(all); !ok) {
     log_.line(str_cat("error: journal: ", format_sys_error(ok.error())));
     return false;
@@ -61,39 +87,47 @@ bool Grants::save_journal(std::span<const UfwRule> extra) {
   return true;
 }
 
-void Grants::open(std::size_t door, const Address& source, std::uint64_t now_ms) {
+void Grants::open(std::size_t door, const Address& source, Clock now) {
   const ConfigDoor& d = config_.doors[door];
-  const std::string who = str_cat(source.to_string(), ": ", d.door.name);
+  GrantRecord record{.backend = config_.firewall, .source = source, .ports = d.open_ports, .deadline = {},
+                     .door = d.door.name};
   std::optional<std::uint64_t> close_at;
-  if (d.open_for) close_at = now_ms + std::uint64_t{*d.open_for} * 1000;
-  if (auto it = grants_.find({door, source}); it != grants_.end()) {
-    // Already open: the rules stay, only the closing time moves.
-    it->second.close_at_ms = close_at;
-    log_.line(str_cat(who, ": already open, ", close_at ? str_cat("closes in ", std::to_string(*d.open_for), "s")
-                                                        : std::string("stays open")));
+  if (d.open_for) {
+    close_at = now.monotonic_ms + std::uint64_t{*d.open_for} * 1000;
+    record.deadline = now.unix_s + *d.open_for;
+  }
+  const std::string for_text = d.open_for ? str_cat(" for ", std::to_string(*d.open_for), "s") : "";
+  if (!backend_.tracks(door, source)) {
+    const bool ok = backend_.open(door, record, d.open_for);
+    log_.line(str_cat(who(record), ": opened", change_text(record, true), ok ? "" : " (with errors)",
+                      " (no stop command: nothing to close)"));
     return;
   }
-  if (d.open_ports.empty()) {
-    log_.line(str_cat(who, ": the door opens no port (set `open` for the ufw backend)"));
+  if (auto it = grants_.find({door, source}); it != grants_.end()) {
+    // Already open: what is open stays, only the closing time moves.
+    Grant& g = it->second;
+    g.close_at_ms = close_at;
+    g.record.deadline = record.deadline;
+    if (d.open_for) backend_.extend(door, g.record, *d.open_for);
+    // The journal's deadline matters only to a run that takes kept grants back.
+    if (config_.keep_grants_on_shutdown) save_journal();
+    log_.line(str_cat(who(record), ": already open, ",
+                      close_at ? str_cat("closes in ", std::to_string(*d.open_for), "s") : std::string("stays open")));
     return;
   }
   if (grants_.size() >= kMaxGrants) {
-    log_.line(str_cat(who, ": refused, ", std::to_string(kMaxGrants), " grants are open already"));
+    log_.line(str_cat(who(record), ": refused, ", std::to_string(kMaxGrants), " grants are open already"));
     return;
   }
-  Grant grant{.close_at_ms = close_at, .rules = {}};
-  for (const KnockStep& p : d.open_ports) grant.rules.push_back({.source = source, .port = p, .door = d.door.name});
-  // Journal first: a crash between here and ufw leaves a line whose delete is harmless.
-  if (!save_journal(grant.rules)) {
-    log_.line(str_cat(who, ": not opened, the journal could not be written"));
+  // Journal first: a crash between here and the firewall leaves a record whose close
+  // is harmless.
+  if (!save_journal(&record)) {
+    log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
-  bool all_ok = true;
-  for (const UfwRule& r : grant.rules) all_ok = run_ufw(ufw_open_argv(r)) && all_ok;
-  const std::string ports = ports_text(grant.rules);
-  grants_.emplace(Key{door, source}, std::move(grant));
-  log_.line(str_cat(who, ": opened ", ports, all_ok ? "" : " (with errors)",
-                    close_at ? str_cat(" for ", std::to_string(*d.open_for), "s") : std::string()));
+  const bool ok = backend_.open(door, record, d.open_for);
+  log_.line(str_cat(who(record), ": opened", change_text(record, true), ok ? "" : " (with errors)", for_text));
+  grants_.emplace(Key{door, source}, Grant{.close_at_ms = close_at, .record = std::move(record)});
 }
 
 void Grants::close(std::size_t door, const Address& source) {
@@ -101,13 +135,14 @@ void Grants::close(std::size_t door, const Address& source) {
 }
 
 void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why) {
-  const std::string who = str_cat(it->first.second.to_string(), ": ", config_.doors[it->first.first].door.name);
-  const std::vector<UfwRule> rules = std::move(it->second.rules);
+  const std::size_t door = it->first.first;
+  const GrantRecord record = std::move(it->second.record);
   grants_.erase(it);
-  for (const UfwRule& r : rules) run_ufw(ufw_close_argv(r));
-  // The journal keeps a rule until its delete has run.
+  const bool ok = backend_.close(door, record);
+  // The journal keeps a grant until its close has run.
   save_journal();
-  log_.line(str_cat(who, ": closed ", ports_text(rules), " (", why, ")"));
+  log_.line(str_cat(who(record), ": closed", change_text(record, false), ok ? "" : " (with errors)", " (", why,
+                    ")"));
 }
 
 void Grants::expire(std::uint64_t now_ms) {
@@ -118,8 +153,17 @@ void Grants::expire(std::uint64_t now_ms) {
   }
 }
 
-void Grants::close_all() {
-  while (!grants_.empty()) close_grant(grants_.begin(), "shutdown");
+void Grants::shutdown() {
+  const bool keep = config_.keep_grants_on_shutdown;
+  for (auto it = grants_.begin(); it != grants_.end();) {
+    auto next = std::next(it);
+    if (!keep || !it->second.close_at_ms) close_grant(it, "shutdown");
+    it = next;
+  }
+  if (!grants_.empty())
+    log_.line(str_cat(std::to_string(grants_.size()), " grants stay open until their open_for ends "
+                                                      "(keep_grants_on_shutdown)"));
+  backend_.stop(!grants_.empty());
 }
 
 std::optional<std::uint64_t> Grants::next_deadline_in(std::uint64_t now_ms) const {

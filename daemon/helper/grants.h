@@ -1,44 +1,58 @@
 // Grants: the doors the helper has open, per config door and knocking address, with
-// their closing times; every change goes through ufw and the journal, one at a time.
+// their closing times; every change goes through the backend and the journal, one at
+// a time.
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
-#include <vector>
 
 #include "core/address.h"
 #include "core/config.h"
+#include "daemon/helper/backend.h"
 #include "daemon/helper/journal.h"
-#include "daemon/helper/ufw.h"
 #include "daemon/log.h"
 
 namespace sesame {
 
-// Open grants beyond this are refused: each costs ufw rules, and a flood of matches
-// from spoofed sources must not grow the firewall without end.
+// Open grants beyond this are refused: each costs firewall rules, and a flood of
+// matches from spoofed sources must not grow the firewall without end.
 inline constexpr std::size_t kMaxGrants = 4096;
+
+// The two clocks a grant needs: closing times run on the monotonic one, the journal
+// keeps deadlines on the wall clock (the next run's monotonic clock may start over).
+struct Clock {
+  std::uint64_t monotonic_ms = 0;
+  std::int64_t unix_s = 0;
+};
 
 class Grants {
  public:
-  // config and log must outlive the Grants.
-  Grants(const Config& config, const Journal& journal, const Log& log)
-      : config_(config), journal_(journal), log_(log) {}
+  // Everything given must outlive the Grants; backend is config.firewall's.
+  Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log)
+      : config_(config), backend_(backend), journal_(journal), log_(log) {}
 
-  // Closes every rule the journal lists (a previous run's leftovers), then empties it.
-  // Fails if the journal cannot be read or rewritten.
-  std::expected<void, SysError> close_leftovers();
+  // A run's start: closes every grant the journal lists, each by its own backend's
+  // means, except (with keep_grants_on_shutdown) unexpired ones of this backend for a
+  // door the config still has with the same ports, which are this run's again; starts
+  // the backend in between. Fails, with the reason, if the journal cannot be read or
+  // rewritten or the backend cannot start.
+  std::expected<void, std::string> start(Clock now);
 
-  // Config door `door` opened for `source` at `now_ms` (a monotonic clock): its ports
-  // are opened, journal first; an open grant only has its closing time moved to
-  // now + open_for.
-  void open(std::size_t door, const Address& source, std::uint64_t now_ms);
+  // Config door `door` opened for `source`: its ports are opened, journal first; an
+  // open grant only has its closing time moved to now + open_for. A door whose backend
+  // does not track it (exec without a stop command) just opens, every time.
+  void open(std::size_t door, const Address& source, Clock now);
   // The door's close sequence: closes the grant if it is open.
   void close(std::size_t door, const Address& source);
   // Closes every grant whose time has come.
   void expire(std::uint64_t now_ms);
-  void close_all();
+  // Clean shutdown: closes every grant (with keep_grants_on_shutdown, every grant
+  // without a closing time), then stops the backend.
+  void shutdown();
 
   // Milliseconds from now_ms to the next closing time; nullopt if none.
   std::optional<std::uint64_t> next_deadline_in(std::uint64_t now_ms) const;
@@ -48,16 +62,19 @@ class Grants {
   using Key = std::pair<std::size_t, Address>;
   struct Grant {
     std::optional<std::uint64_t> close_at_ms;
-    std::vector<UfwRule> rules;
+    GrantRecord record;
   };
 
   void close_grant(std::map<Key, Grant>::iterator it, std::string_view why);
-  // Writes every open grant's rules (and `extra`) to the journal; logs a failure.
-  bool save_journal(std::span<const UfwRule> extra = {});
-  // Runs one ufw command; logs it when it fails, with what ufw said.
-  bool run_ufw(const std::vector<std::string>& argv);
+  // A previous run's grant, closed by the backend that opened it.
+  void close_leftover(const GrantRecord& record);
+  // Whether a previous run's grant becomes this run's; its config door in `door`.
+  bool adoptable(const GrantRecord& record, std::int64_t now_s, std::size_t& door) const;
+  // Writes every open grant (and `extra`) to the journal; logs a failure.
+  bool save_journal(const GrantRecord* extra = nullptr);
 
   const Config& config_;
+  Backend& backend_;
   const Journal& journal_;
   const Log& log_;
   std::map<Key, Grant> grants_;

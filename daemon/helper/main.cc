@@ -1,7 +1,8 @@
 // sesame-helper: the privileged half of sesamed. Started by sesamed over a socketpair
 // (descriptor 3) before it drops its privileges, it reads the config itself, closes what
-// a previous run left open, then turns "matcher door N matched for address A" into ufw
-// rules until the sniffer's socket closes, and then closes everything it opened.
+// a previous run left open, then turns "matcher door N matched for address A" into
+// grants of its firewall backend (ufw, nft or exec) until the sniffer's socket closes,
+// and then closes everything it opened.
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -25,6 +26,7 @@
 #include "core/ipc.h"
 #include "core/str_cat.h"
 #include "daemon/config_file.h"
+#include "daemon/helper/backend.h"
 #include "daemon/helper/dispatch.h"
 #include "daemon/helper/grants.h"
 #include "daemon/helper/journal.h"
@@ -75,6 +77,12 @@ std::uint64_t monotonic_ms() {
   return std::uint64_t(t.tv_sec) * 1000 + std::uint64_t(t.tv_nsec) / 1'000'000;
 }
 
+Clock clock_now() {
+  timespec wall{};
+  clock_gettime(CLOCK_REALTIME, &wall);
+  return {.monotonic_ms = monotonic_ms(), .unix_s = wall.tv_sec};
+}
+
 // Whether descriptor 3 is what sesamed hands over: a SOCK_SEQPACKET socket.
 bool is_sniffer_socket(int fd) {
   int type = 0;
@@ -88,25 +96,23 @@ int run(int argc, char** argv) {
     std::fputs(kUsage.data(), stderr);
     return 2;
   }
-  // Root stays (ufw refuses to run otherwise), but only with what ufw and iptables
+  // Root stays (ufw refuses to run otherwise), but only with what ufw, nft and iptables
   // need: the firewall, raw sockets, and root's files under /etc/ufw and the state dir.
   if (auto ok = limit_capabilities(kHelperCapabilities); !ok) return fail(format_sys_error(ok.error()));
   if (!is_sniffer_socket(kHelperSocketFd))
     return fail("descriptor 3 is not a SOCK_SEQPACKET socket; sesame-helper is started by sesamed");
-  // ufw and its children must not hold the sniffer's socket open.
+  // The backend's commands must not hold the sniffer's socket open.
   fcntl(kHelperSocketFd, F_SETFD, FD_CLOEXEC);
   const UniqueFd peer(kHelperSocketFd);
 
   // The helper's own reading of the config: it never takes a door's meaning from the sniffer.
   auto parsed = load_config_file(args->config_path);
   if (!parsed) return fail(format_config_error(parsed.error()));
+  if (auto refusal = shell_command_refusal(*parsed)) return fail(format_config_error(*refusal));
   const Config config = std::move(parsed->config);
-  if (config.firewall != FirewallBackend::kUfw)
-    return fail(str_cat("the ", firewall_backend_name(config.firewall),
-                        " firewall backend is not implemented yet; use firewall = \"ufw\""));
   const MatcherDoors doors = matcher_doors(config);
 
-  auto log_or = Log::open(config.log, args->verbose);
+  auto log_or = Log::open(config.log, args->verbose, "sesame-helper");
   if (!log_or) return fail(format_sys_error(log_or.error()));
   const Log log = std::move(*log_or);
 
@@ -122,12 +128,16 @@ int run(int argc, char** argv) {
 
   auto journal = Journal::open(args->state_dir);
   if (!journal) return fail(format_sys_error(journal.error()));
-  Grants grants(config, *journal, log);
-  if (auto ok = grants.close_leftovers(); !ok)
-    return fail(str_cat("cannot clean up after the last run: ", format_sys_error(ok.error())));
-  log.line(str_cat("helper: ready, ufw backend, journal ", journal->path()));
+  const std::unique_ptr<Backend> backend = make_backend(config.firewall, config, args->state_dir, log);
+  Grants grants(config, *backend, *journal, log);
+  if (auto ok = grants.start(clock_now()); !ok) {
+    log.line(str_cat("helper: cannot start: ", ok.error()));
+    return fail(str_cat("cannot start: ", ok.error()));
+  }
+  log.line(str_cat("helper: ready, ", firewall_backend_name(config.firewall), " backend, journal ",
+                   journal->path()));
 
-  HelperState state{.doors = doors, .grants = grants, .log = log};
+  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}};
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();
@@ -162,7 +172,7 @@ int run(int argc, char** argv) {
         log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
         break;
       }
-      state.now_ms = monotonic_ms();
+      state.now = clock_now();
       const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
       if (!dispatch(std::span<const std::uint8_t>(buffer, size), state)) {
         log.line("helper: dropping the sniffer");
@@ -171,9 +181,9 @@ int run(int argc, char** argv) {
       }
     }
   }
-  // Clean shutdown: nothing stays open.
-  grants.close_all();
-  log.line("helper: every grant closed, exiting");
+  // Clean shutdown: nothing stays open (unless keep_grants_on_shutdown says so).
+  grants.shutdown();
+  log.line("helper: exiting");
   return status;
 }
 

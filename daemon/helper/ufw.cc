@@ -1,7 +1,5 @@
-// ufw's command lines for a grant, and the journal's text for one rule.
+// ufw's command lines for a grant, and the ufw backend.
 #include "daemon/helper/ufw.h"
-
-#include <charconv>
 
 #include "core/knock.h"
 #include "core/str_cat.h"
@@ -9,44 +7,36 @@
 namespace sesame {
 namespace {
 
-std::vector<std::string> rule_argv(std::string_view verb, const UfwRule& rule) {
-  return {"ufw", std::string(verb), "allow", "from", rule.source.to_string(), "to", "any",
-          "port", std::to_string(rule.port.port), "proto", std::string(protocol_name(rule.port.protocol))};
+std::vector<std::string> rule_argv(std::string_view verb, const Address& source, KnockStep port) {
+  return {"ufw", std::string(verb), "allow", "from", source.to_string(), "to", "any",
+          "port", std::to_string(port.port), "proto", std::string(protocol_name(port.protocol))};
 }
 
 }  // namespace
 
-std::vector<std::string> ufw_open_argv(const UfwRule& rule) {
-  std::vector<std::string> argv = rule_argv("prepend", rule);
+std::vector<std::string> ufw_open_argv(const Address& source, KnockStep port, std::string_view door) {
+  std::vector<std::string> argv = rule_argv("prepend", source, port);
   argv.push_back("comment");
-  argv.push_back(str_cat("sesame ", rule.door));
+  argv.push_back(str_cat("sesame ", door));
   return argv;
 }
 
-std::vector<std::string> ufw_close_argv(const UfwRule& rule) { return rule_argv("delete", rule); }
-
-std::string format_ufw_rule(const UfwRule& rule) {
-  return str_cat(rule.source.to_string(), " ", std::to_string(rule.port.port), "/",
-                 protocol_name(rule.port.protocol), " ", rule.door);
+std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port) {
+  return rule_argv("delete", source, port);
 }
 
-std::optional<UfwRule> parse_ufw_rule(std::string_view line) {
-  const std::size_t space1 = line.find(' ');
-  if (space1 == std::string_view::npos) return std::nullopt;
-  const std::size_t space2 = line.find(' ', space1 + 1);
-  if (space2 == std::string_view::npos) return std::nullopt;
-  auto source = Address::parse(line.substr(0, space1));
-  const std::string_view port_proto = line.substr(space1 + 1, space2 - space1 - 1);
-  const std::size_t slash = port_proto.find('/');
-  if (!source || slash == std::string_view::npos) return std::nullopt;
-  std::uint16_t port = 0;
-  const auto [end, ec] = std::from_chars(port_proto.data(), port_proto.data() + slash, port);
-  if (ec != std::errc() || end != port_proto.data() + slash || port == 0) return std::nullopt;
-  const std::string_view proto = port_proto.substr(slash + 1);
-  if (proto != "tcp" && proto != "udp") return std::nullopt;
-  return UfwRule{.source = *source,
-                 .port = {.protocol = proto == "udp" ? Protocol::kUdp : Protocol::kTcp, .port = port},
-                 .door = std::string(line.substr(space2 + 1))};
+bool UfwBackend::open(std::size_t, const GrantRecord& record, std::optional<std::uint32_t>) {
+  bool all_ok = true;
+  for (const KnockStep& p : record.ports) all_ok = run(ufw_open_argv(record.source, p, record.door)) && all_ok;
+  return all_ok;
 }
+
+bool UfwBackend::close(std::size_t, const GrantRecord& record) {
+  bool all_ok = true;
+  for (const KnockStep& p : record.ports) all_ok = run(ufw_close_argv(record.source, p)) && all_ok;
+  return all_ok;
+}
+
+void UfwBackend::close_leftover(const GrantRecord& record) { close(0, record); }
 
 }  // namespace sesame

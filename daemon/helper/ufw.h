@@ -1,35 +1,33 @@
-// ufw: the rule that opens one port to one knocking address, and the commands that
-// add and delete it.
+// ufw: the rule that opens one port to one knocking address, the commands that add and
+// delete it, and the backend made of them.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/address.h"
 #include "core/door.h"
+#include "daemon/helper/backend.h"
 
 namespace sesame {
-
-struct UfwRule {
-  Address source;
-  KnockStep port;    // protocol and port opened to source
-  std::string door;  // the config door's name, kept as the rule's comment
-  friend bool operator==(const UfwRule&, const UfwRule&) = default;
-};
 
 // ufw prepend allow from SOURCE to any port P proto PROTO comment 'sesame DOOR':
 // prepend puts it first among the rules of its address family (insert 1 fails for
 // IPv6 rules when the first rule is IPv4).
-std::vector<std::string> ufw_open_argv(const UfwRule& rule);
+std::vector<std::string> ufw_open_argv(const Address& source, KnockStep port, std::string_view door);
 // ufw delete allow from SOURCE to any port P proto PROTO: ufw matches rules without
 // their comment, and reports a rule that is already gone without failing.
-std::vector<std::string> ufw_close_argv(const UfwRule& rule);
+std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port);
 
-// One journal line, "SOURCE PORT/PROTO DOOR" (no newline), and back; nullopt for a
-// line that is not one.
-std::string format_ufw_rule(const UfwRule& rule);
-std::optional<UfwRule> parse_ufw_rule(std::string_view line);
+// One ufw rule per port of the grant; ufw's rules stay in place until deleted, so the
+// backend has no lifetime of its own to enforce or renew.
+class UfwBackend final : public Backend {
+ public:
+  UfwBackend(const Config& config, const Log& log) : Backend(config, log) {}
+  bool open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) override;
+  bool close(std::size_t door, const GrantRecord& record) override;
+  void close_leftover(const GrantRecord& record) override;
+};
 
 }  // namespace sesame

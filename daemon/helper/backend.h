@@ -1,0 +1,61 @@
+// Backend: what the helper asks of a firewall (ufw, nft, or the door's own commands),
+// one grant at a time, and the one place that runs a backend's command and logs it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "daemon/helper/journal.h"
+#include "daemon/log.h"
+
+namespace sesame {
+
+// Every call comes from the helper's only thread, so two firewall changes never
+// overlap. `door` is an index into the Config the backend was made with; a record's
+// backend is the backend's own. A method that returns false has logged why.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Prepares the firewall before the first grant (nft: sesame's own table, created
+  // whole). Runs after the previous run's leftovers were closed.
+  virtual bool start() { return true; }
+  // Whether opening `door` for `source` makes a grant the helper journals and closes
+  // later (exec: only with a stop command for the source's family).
+  virtual bool tracks(std::size_t door, const Address& source) const;
+  // Opens the grant `record` describes; `seconds` is its lifetime where the firewall
+  // itself can enforce one (nft), nullopt for none.
+  virtual bool open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) = 0;
+  // An open grant knocked again: the lifetime the firewall enforces starts over.
+  virtual bool extend(std::size_t door, const GrantRecord& record, std::uint32_t seconds);
+  virtual bool close(std::size_t door, const GrantRecord& record) = 0;
+  // A grant a previous run kept over a clean shutdown is this run's again, with
+  // `seconds` left (nft: start() emptied the table, so it is added back).
+  virtual bool adopt(std::size_t door, const GrantRecord& record, std::uint32_t seconds);
+  // Closes what a previous run (of any config) left open, from the record alone.
+  virtual void close_leftover(const GrantRecord& record) = 0;
+  // Clean shutdown, after the grants that do not stay were closed; `keep`: some stay
+  // open until their deadline (nft keeps its table, whose elements time out).
+  virtual void stop(bool keep);
+
+ protected:
+  Backend(const Config& config, const Log& log) : config_(config), log_(log) {}
+  // Runs argv (spawn_and_wait); false, with the command and what it said logged, if it
+  // could not start or exited non-zero.
+  bool run(const std::vector<std::string>& argv) const;
+
+  const Config& config_;
+  const Log& log_;
+};
+
+// The backend `kind`; `state_dir` holds its files (nft's table definition). config and
+// log must outlive it.
+std::unique_ptr<Backend> make_backend(FirewallBackend kind, const Config& config, const std::string& state_dir,
+                                      const Log& log);
+
+}  // namespace sesame

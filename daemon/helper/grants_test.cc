@@ -1,0 +1,200 @@
+// Grants over a backend that only records its calls: journal first, coalescing, the
+// closing times, a clean shutdown with and without keep_grants_on_shutdown, and the
+// next start taking kept grants back or closing them.
+#include "daemon/helper/grants.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/str_cat.h"
+
+namespace sesame {
+namespace {
+
+class RecordingBackend final : public Backend {
+ public:
+  RecordingBackend(const Config& config, const Log& log, const Journal& journal)
+      : Backend(config, log), journal_(journal) {}
+  bool start() override { return note("start"); }
+  bool tracks(std::size_t door, const Address&) const override { return config_.doors[door].open_for != 0u; }
+  bool open(std::size_t door, const GrantRecord& r, std::optional<std::uint32_t> seconds) override {
+    // The journal already lists what is about to open.
+    std::size_t skipped = 0;
+    const auto listed = journal_.read(skipped);
+    const bool journaled = std::ranges::find(*listed, r) != listed->end() || !tracks(door, r.source);
+    return note(str_cat("open ", std::to_string(door), " ", r.source.to_string(),
+                        seconds ? str_cat(" ", std::to_string(*seconds), "s") : "", journaled ? "" : " unjournaled"));
+  }
+  bool extend(std::size_t door, const GrantRecord& r, std::uint32_t seconds) override {
+    return note(str_cat("extend ", std::to_string(door), " ", r.source.to_string(), " ", std::to_string(seconds), "s"));
+  }
+  bool close(std::size_t door, const GrantRecord& r) override {
+    return note(str_cat("close ", std::to_string(door), " ", r.source.to_string()));
+  }
+  bool adopt(std::size_t door, const GrantRecord& r, std::uint32_t seconds) override {
+    return note(str_cat("adopt ", std::to_string(door), " ", r.source.to_string(), " ", std::to_string(seconds), "s"));
+  }
+  void close_leftover(const GrantRecord& r) override { note(str_cat("leftover ", r.door, " ", r.source.to_string())); }
+  void stop(bool keep) override { note(keep ? "stop keep" : "stop"); }
+
+  std::vector<std::string> take() { return std::exchange(calls_, {}); }
+
+ private:
+  bool note(std::string call) {
+    calls_.push_back(std::move(call));
+    return true;
+  }
+  const Journal& journal_;
+  std::vector<std::string> calls_;
+};
+
+using Calls = std::vector<std::string>;
+const Address kA = *Address::parse("198.18.0.2");
+const Address kB = *Address::parse("2001:2::3");
+constexpr std::int64_t kWall = 1'800'000'000;
+
+class GrantsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/sesame-grants-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    dir_ = templ;
+    config_.firewall = FirewallBackend::kNft;
+    config_.log = Logging{.syslog = false, .to_stderr = false, .file = dir_ + "/log"};
+    ConfigDoor timed;
+    timed.door.name = "timed";
+    timed.open_ports = {{Protocol::kTcp, 2222}};
+    timed.open_for = 10;
+    ConfigDoor forever = timed;
+    forever.door.name = "forever";
+    forever.open_for.reset();
+    ConfigDoor untracked = timed;  // the recording backend tracks no door with open_for 0
+    untracked.door.name = "untracked";
+    untracked.open_for = 0;
+    config_.doors = {timed, forever, untracked};
+    restart();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A new run over the same state directory.
+  void restart() {
+    grants_.reset();
+    backend_.reset();
+    journal_.reset();
+    log_.reset();
+    auto log = Log::open(config_.log, false);
+    ASSERT_TRUE(log.has_value());
+    log_.emplace(std::move(*log));
+    auto journal = Journal::open(dir_);
+    ASSERT_TRUE(journal.has_value());
+    journal_.emplace(std::move(*journal));
+    backend_.emplace(config_, *log_, *journal_);
+    grants_.emplace(config_, *backend_, *journal_, *log_);
+  }
+  std::vector<GrantRecord> journal() const {
+    std::size_t skipped = 0;
+    return *journal_->read(skipped);
+  }
+  std::string log_text() const {
+    std::ifstream in(config_.log.file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  std::string dir_;
+  Config config_;
+  std::optional<Log> log_;
+  std::optional<Journal> journal_;
+  std::optional<RecordingBackend> backend_;
+  std::optional<Grants> grants_;
+};
+
+TEST_F(GrantsTest, OpenCoalesceAndExpire) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  grants_->open(0, kA, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  grants_->open(0, kA, {.monotonic_ms = 5000, .unix_s = kWall + 5});  // the timer starts over
+  grants_->open(2, kA, {.monotonic_ms = 5000, .unix_s = kWall + 5});  // untracked: opens each time
+  grants_->open(2, kA, {.monotonic_ms = 5000, .unix_s = kWall + 5});
+  EXPECT_EQ(backend_->take(), (Calls{"start", "open 0 198.18.0.2 10s", "extend 0 198.18.0.2 10s",
+                                     "open 2 198.18.0.2 0s", "open 2 198.18.0.2 0s"}));
+  EXPECT_EQ(grants_->size(), 1u);
+  ASSERT_EQ(journal().size(), 1u);
+  EXPECT_EQ(journal()[0].deadline, kWall + 11);  // as opened; rewritten on a knock only when kept
+  EXPECT_EQ(grants_->next_deadline_in(5000), 10'000u);
+  grants_->expire(14'999);
+  EXPECT_TRUE(backend_->take().empty());
+  grants_->expire(15'000);
+  EXPECT_EQ(backend_->take(), (Calls{"close 0 198.18.0.2"}));
+  EXPECT_TRUE(journal().empty());
+  EXPECT_NE(log_text().find("198.18.0.2: timed: closed 2222/tcp (open_for elapsed)"), std::string::npos);
+}
+
+TEST_F(GrantsTest, ShutdownClosesEverything) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(1, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->close(1, kB);
+  grants_->open(1, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  backend_->take();
+  grants_->shutdown();
+  EXPECT_EQ(backend_->take(), (Calls{"close 0 198.18.0.2", "close 1 2001:2::3", "stop"}));
+  EXPECT_TRUE(journal().empty());
+}
+
+TEST_F(GrantsTest, KeptGrantsAreTakenBackOrClosedByTheNextRun) {
+  config_.keep_grants_on_shutdown = true;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(0, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(0, kB, {.monotonic_ms = 4000, .unix_s = kWall + 4});  // kept: the journal moves too
+  grants_->open(1, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  backend_->take();
+  grants_->shutdown();
+  EXPECT_EQ(backend_->take(), (Calls{"close 1 198.18.0.2", "stop keep"}));  // no deadline: closed anyway
+  ASSERT_EQ(journal().size(), 2u);
+
+  // 7 s later (a new monotonic clock): kA has 3 s left, kB 7 s.
+  restart();
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 100, .unix_s = kWall + 7}).has_value());
+  EXPECT_EQ(backend_->take(), (Calls{"start", "adopt 0 198.18.0.2 3s", "adopt 0 2001:2::3 7s"}));
+  EXPECT_EQ(grants_->size(), 2u);
+  EXPECT_EQ(grants_->next_deadline_in(100), 3000u);
+  EXPECT_NE(log_text().find("198.18.0.2: timed: kept open by the previous run, closes in 3s"), std::string::npos);
+  grants_->shutdown();
+  backend_->take();
+
+  // 20 s after that, both are expired: closed, by the backend that opened them.
+  restart();
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall + 27}).has_value());
+  EXPECT_EQ(backend_->take(), (Calls{"leftover timed 198.18.0.2", "leftover timed 2001:2::3", "start"}));
+  EXPECT_EQ(grants_->size(), 0u);
+  EXPECT_TRUE(journal().empty());
+}
+
+TEST_F(GrantsTest, WithoutKeepEveryLeftoverCloses) {
+  ASSERT_TRUE(journal_
+                  ->write(std::vector<GrantRecord>{
+                      {.backend = FirewallBackend::kNft, .source = kA, .ports = {{Protocol::kTcp, 2222}},
+                       .deadline = kWall + 100, .door = "timed"},
+                      // Another backend's (a run with another config): closed by that backend,
+                      // here exec, whose door is gone, so it can only say so.
+                      {.backend = FirewallBackend::kExec, .source = kB, .ports = {}, .deadline = {},
+                       .door = "gone"}})
+                  .has_value());
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  EXPECT_EQ(backend_->take(), (Calls{"leftover timed 198.18.0.2", "start"}));
+  EXPECT_TRUE(journal().empty());
+  const std::string log = log_text();
+  EXPECT_NE(log.find("closing 198.18.0.2: timed (nft 2222/tcp), left open by a previous run"), std::string::npos);
+  EXPECT_NE(log.find("closing 2001:2::3: gone (exec), left open by a previous run"), std::string::npos);
+  EXPECT_NE(log.find("door gone is no longer in the config"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sesame

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# sesamed with sesame-helper and the exec backend, from an unchanged knockd.conf whose
+# start and stop commands are real iptables/ip6tables commands in a server namespace
+# whose INPUT chains drop by default (as knockd's own example does). Debian's `knock`
+# in a client namespace: a connection fails before the knock and succeeds after it,
+# only from the knocking address; the stop command closes it after Cmd_Timeout; IPv6
+# too; a door without a stop command runs its start command on every knock and is not
+# journaled; kill -9 of both processes with a grant open, then a restart, runs the stop
+# command. Then a TOML exec config with a close sequence, and a knockd.conf command that
+# needs a shell, which the helper refuses with its line. The host's firewall is
+# compared before and after. Prints the knock-to-open latency.
+#
+# usage: helper_exec_test.sh PATH/TO/sesamed PATH/TO/sesame-helper     (root; exits 77 to skip)
+set -uo pipefail
+SESAMED=${1:?usage: helper_exec_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
+HELPER=${2:?usage: helper_exec_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
+. "$(dirname "$0")/netns.sh"
+. "$(dirname "$0")/ufw_server.sh"
+. "$(dirname "$0")/helper_common.sh"
+
+require_root_and_netns
+command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+command -v iptables >/dev/null && command -v ip6tables >/dev/null || skip "iptables is not installed"
+[ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
+id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+
+PORT=2222
+OPEN_FOR=3
+HOST_BEFORE=$(host_firewall)
+setup_namespaces
+start_listener "$PORT"
+# Default drop in the server namespace: loopback, established traffic and (IPv6)
+# neighbour discovery pass, nothing else.
+for ipt in iptables ip6tables; do
+  srv "$ipt" -A INPUT -i lo -j ACCEPT
+  srv "$ipt" -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  srv "$ipt" -P INPUT DROP
+done
+srv ip6tables -A INPUT -p ipv6-icmp -j ACCEPT
+
+LOG=$WORK/sesamed.log
+CONF=$WORK/knockd.conf
+STATE=$WORK/state
+MARKS=$WORK/marks
+mkdir "$MARKS"
+rule4="-p tcp --dport $PORT -j ACCEPT"
+cat >"$CONF" <<EOF
+[options]
+	LogFile = $LOG
+	Interface = $SRV_IF
+
+[openSSH]
+	sequence = 7000,8000,9000
+	seq_timeout = 5
+	tcpflags = syn
+	Start_Command = /usr/sbin/iptables -I INPUT -s %IP% $rule4
+	Start_Command_6 = /usr/sbin/ip6tables -I INPUT -s %IP% $rule4
+	Cmd_Timeout = $OPEN_FOR
+	Stop_Command = /usr/sbin/iptables -D INPUT -s %IP% $rule4
+	Stop_Command_6 = /usr/sbin/ip6tables -D INPUT -s %IP% $rule4
+
+[mark]
+	sequence = 6000,6001
+	Start_Command = /usr/bin/touch $MARKS/%IP%
+EOF
+
+# The ACCEPT rule for ADDR in the server's INPUT chain.
+rule_count() {
+  local addr=$1
+  if [[ $addr == *:* ]]; then
+    srv ip6tables -S INPUT 2>/dev/null | grep -c -- "-s $addr/128 -p tcp -m tcp --dport $PORT -j ACCEPT"
+  else
+    srv iptables -S INPUT 2>/dev/null | grep -c -- "-s $addr/32 -p tcp -m tcp --dport $PORT -j ACCEPT"
+  fi
+}
+
+note "host firewall recorded; INPUT drops by default in $SRV"
+start_both -u nobody
+note "sesamed $SESAMED_PID, sesame-helper $HELPER_PID"
+grep -Fq "helper: ready, exec backend" "$LOG" && ok "exec backend" || fail "not the exec backend"
+
+# 1-2. Closed before the knock; the knock opens it for the knocker only.
+first_knock_opens_for_knocker_only
+
+# 3. A second knock while open only extends the grant: the start command does not run again.
+wait_for_line "$LOG" "198.18.0.2: openSSH: opened by its start command for ${OPEN_FOR}s" 5 || fail "no 'opened' line"
+knock_from 2 "$SERVER4" 7000 8000 9000
+wait_for_line "$LOG" "198.18.0.2: openSSH: already open" 5 && ok "second knock coalesced" || fail "no 'already open' line"
+[ "$(rule_count 198.18.0.2)" = 1 ] && ok "one rule for 198.18.0.2" || fail "$(rule_count 198.18.0.2) rules"
+
+# 4. The stop command runs after Cmd_Timeout.
+wait_until $((OPEN_FOR + 6)) rule_gone 198.18.0.2 && ok "rule gone after Cmd_Timeout" || fail "rule still there"
+wait_for_line "$LOG" "198.18.0.2: openSSH: closed by its stop command (open_for elapsed)" 5 && ok "closed line" ||
+  fail "no closed line (or it says errors)"
+expect_blocked 2 4 198.18.0.2
+
+# 5. IPv6: the _6 commands.
+lat=$(knock_latency_ms 2 2001:2::2 -6 "$SERVER6" 7000 8000 9000) || fail "no IPv6 rule after the knock"
+latencies+=("$lat")
+expect_connects 2 6 2001:2::2
+expect_blocked 3 6 2001:2::3
+wait_until $((OPEN_FOR + 6)) rule_gone 2001:2::2 && ok "IPv6 rule gone after Cmd_Timeout" || fail "IPv6 rule still there"
+expect_blocked 2 6 2001:2::2
+
+# 6. A door without a stop command: its start command runs on every knock, nothing is journaled.
+knock_from 4 "$SERVER4" 6000 6001
+wait_until 5 test -e "$MARKS/198.18.0.4" && ok "start command of the untracked door ran" || fail "no mark file"
+rm -f "$MARKS/198.18.0.4"
+knock_from 4 "$SERVER4" 6000 6001
+wait_until 5 test -e "$MARKS/198.18.0.4" && ok "and ran again on the next knock" || fail "no second mark"
+grep -Fq " mark" "$STATE/grants" && fail "the untracked door was journaled" || ok "untracked door not journaled"
+
+for n in 5 6 7; do
+  lat=$(knock_latency_ms "$n" "198.18.0.$n" "$SERVER4" 7000 8000 9000) || fail "no rule for 198.18.0.$n"
+  latencies+=("$lat")
+done
+print_latencies "${latencies[@]}"
+
+# 7. kill -9 both with a grant open: the restart runs the stop command.
+knock_from 8 "$SERVER4" 7000 8000 9000
+wait_until 5 rule_in_place 198.18.0.8 || fail "no rule for 198.18.0.8"
+wait_for_line "$LOG" "198.18.0.8: openSSH: opened" 5 || fail "no 'opened' line for 198.18.0.8"
+kill_both
+rule_in_place 198.18.0.8 && ok "rule left behind by kill -9" || fail "rule vanished without a restart"
+grep -Fq "exec 198.18.0.8 - " "$STATE/grants" && ok "journal lists the grant" || fail "journal does not list the grant"
+: >"$LOG"
+start_both -u nobody
+rule_gone 198.18.0.8 && ok "restart ran the stop command" || fail "leftover rule still there after restart"
+grep -Fq "closing 198.18.0.8: openSSH (exec), left open by a previous run" "$LOG" || fail "no leftover line"
+expect_blocked 8 4 198.18.0.8
+stop_both
+for n in 5 6 7; do rule_gone "198.18.0.$n" || fail "rule for 198.18.0.$n left after SIGTERM"; done
+
+# 8. TOML with exec commands and a close sequence.
+TOML=$WORK/sesame.toml
+cat >"$TOML" <<EOF
+interfaces = ["$SRV_IF"]
+user = "nobody"
+firewall = "exec"
+
+[log]
+syslog = false
+file = "$LOG"
+
+[[door]]
+name = "ssh"
+sequence = [7000, 8000, 9000]
+tcp_flags = ["syn"]
+close_sequence = [9000, 8000, 7000]
+start = ["iptables", "-I", "INPUT", "-s", "%IP%", "-p", "tcp", "--dport", "$PORT", "-j", "ACCEPT"]
+stop = ["iptables", "-D", "INPUT", "-s", "%IP%", "-p", "tcp", "--dport", "$PORT", "-j", "ACCEPT"]
+EOF
+CONF=$TOML start_both
+knock_from 9 "$SERVER4" 7000 8000 9000
+wait_until 5 rule_in_place 198.18.0.9 || fail "no rule for 198.18.0.9 (TOML)"
+expect_connects 9 4 "198.18.0.9 (TOML)"
+knock_from 9 "$SERVER4" 9000 8000 7000
+wait_until 5 rule_gone 198.18.0.9 && ok "close sequence ran the stop command" || fail "rule still there"
+expect_blocked 9 4 198.18.0.9
+stop_both
+
+# 9. A knockd.conf command that needs a shell: refused at start, with its line.
+sed -i "s|^\tStart_Command = /usr/bin/touch .*|\tStart_Command = /usr/bin/logger %IP% \\| /usr/bin/true|" "$CONF"
+if ip netns exec "$SRV" "$SESAMED" -c "$CONF" --helper "$HELPER" --state-dir "$STATE" -u nobody \
+  >/dev/null 2>"$WORK/shell.err"; then
+  fail "sesamed ran a command that needs a shell"
+else
+  if grep -q "^sesame-helper: .*knockd.conf:17: Start_Command: uses shell syntax ('|')" "$WORK/shell.err"; then
+    ok "shell command refused with its line"
+  else
+    fail "refused without the line: $(cat "$WORK/shell.err")"
+  fi
+fi
+
+finish cleanup

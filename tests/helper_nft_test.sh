@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# sesamed with sesame-helper and the nft backend: in a server namespace with no other
+# firewall, sesame's own table (inet sesame) keeps the door port closed, a knock from
+# Debian's `knock` in the client namespace opens it for the knocking address only (a
+# second address stays blocked), and it closes after open_for and on the close
+# sequence; IPv6 too. kill -9 of both processes with a grant open: the element stays
+# until a restart replaces the table, and without a restart the kernel's timeout closes
+# it. SIGTERM deletes the table; with keep_grants_on_shutdown the grant outlives a
+# clean stop and the next start takes it back. The host's ruleset is compared before
+# and after. Prints the knock-to-open latency (last knock sent to element in the set).
+#
+# usage: helper_nft_test.sh PATH/TO/sesamed PATH/TO/sesame-helper     (root; exits 77 to skip)
+set -uo pipefail
+SESAMED=${1:?usage: helper_nft_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
+HELPER=${2:?usage: helper_nft_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
+. "$(dirname "$0")/netns.sh"
+. "$(dirname "$0")/ufw_server.sh"
+. "$(dirname "$0")/helper_common.sh"
+
+require_root_and_netns
+command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+command -v nft >/dev/null || skip "nft is not installed"
+[ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
+id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+
+PORT=2222
+OPEN_FOR=4
+HOST_BEFORE=$(host_firewall)
+setup_namespaces
+start_listener "$PORT"
+
+LOG=$WORK/sesamed.log
+CONF=$WORK/sesame.toml
+STATE=$WORK/state
+write_toml_config nft
+
+# ADDR's elements in door 0's set of its family.
+rule_count() {
+  local addr=$1 set=door0_v4
+  [[ $addr == *:* ]] && set=door0_v6
+  srv nft list set inet sesame "$set" 2>/dev/null | grep -c -- "$addr . tcp . $PORT"
+}
+table_exists() { srv nft list table inet sesame >/dev/null 2>&1; }
+
+note "host ruleset recorded; no firewall in $SRV but sesame's"
+expect_connects 2 4 "198.18.0.2 (before sesame runs)"
+start_both
+note "sesamed $SESAMED_PID, sesame-helper $HELPER_PID"
+table_exists && ok "table inet sesame created" || fail "no table inet sesame"
+
+# 1-2. Closed before the knock; the knock opens it for the knocker only.
+first_knock_opens_for_knocker_only
+srv nft list set inet sesame door0_v4 | grep -q "198.18.0.2 . tcp . $PORT timeout ${OPEN_FOR}s" &&
+  ok "element carries the kernel timeout" || fail "element without a ${OPEN_FOR}s timeout"
+
+# 3. A second knock while open extends the grant: still one element, its timeout renewed.
+wait_for_line "$LOG" "198.18.0.2: ssh: opened" 5 || fail "no 'opened' line"
+knock_from 2 "$SERVER4" 7000 8000 9000
+wait_for_line "$LOG" "198.18.0.2: ssh: already open" 5 && ok "second knock coalesced" || fail "no 'already open' line"
+[ "$(rule_count 198.18.0.2)" = 1 ] && ok "one element for 198.18.0.2" || fail "$(rule_count 198.18.0.2) elements"
+# The checks above took 2 s (two blocked connections): this is past the first timeout.
+sleep 2.5
+rule_in_place 198.18.0.2 && ok "open past the first knock's open_for" || fail "closed on the first knock's time"
+
+# 4. Closed again after open_for.
+wait_until $((OPEN_FOR + 3)) rule_gone 198.18.0.2 && ok "element gone after open_for" || fail "element still there"
+wait_for_line "$LOG" "198.18.0.2: ssh: closed $PORT/tcp (open_for elapsed)" 5 && ok "closed line" ||
+  fail "no closed line (or it says errors)"
+expect_blocked 2 4 198.18.0.2
+
+# 5. The close sequence closes early.
+lat=$(knock_latency_ms 2 198.18.0.2 "$SERVER4" 7000 8000 9000) || fail "no element after the knock"
+latencies+=("$lat")
+expect_connects 2 4 198.18.0.2
+knock_from 2 "$SERVER4" 9000 8000 7000
+wait_until 5 rule_gone 198.18.0.2 && ok "element gone after the close sequence" || fail "element still there"
+wait_for_line "$LOG" "198.18.0.2: ssh: closed $PORT/tcp (close sequence)" 5 || fail "no close-sequence line"
+expect_blocked 2 4 198.18.0.2
+
+# 6. IPv6.
+lat=$(knock_latency_ms 2 2001:2::2 -6 "$SERVER6" 7000 8000 9000) || fail "no IPv6 element after the knock"
+latencies+=("$lat")
+expect_connects 2 6 2001:2::2
+expect_blocked 3 6 2001:2::3
+expect_blocked 2 4 198.18.0.2
+knock_from 2 -6 "$SERVER6" 9000 8000 7000
+wait_until 5 rule_gone 2001:2::2 && ok "IPv6 element gone after the close sequence" || fail "IPv6 element still there"
+
+for n in 4 5 6 7; do
+  lat=$(knock_latency_ms "$n" "198.18.0.$n" "$SERVER4" 7000 8000 9000) || fail "no element for 198.18.0.$n"
+  latencies+=("$lat")
+  knock_from "$n" "$SERVER4" 9000 8000 7000
+  wait_until 5 rule_gone "198.18.0.$n" || fail "element for 198.18.0.$n did not close"
+done
+print_latencies "${latencies[@]}"
+grep -q "(with errors)" "$LOG" && fail "a grant changed with errors: $(grep -m1 -B1 'with errors' "$LOG")"
+
+# 7. kill -9 both with a grant open: the element stays until the restart replaces the table.
+knock_from 8 "$SERVER4" 7000 8000 9000
+wait_until 5 rule_in_place 198.18.0.8 || fail "no element for 198.18.0.8"
+wait_for_line "$LOG" "198.18.0.8: ssh: opened" 5 || fail "no 'opened' line for 198.18.0.8"
+kill_both
+rule_in_place 198.18.0.8 && ok "element left behind by kill -9" || fail "element vanished without a restart"
+grep -Fq "198.18.0.8" "$STATE/grants" && ok "journal lists the grant" || fail "journal does not list the grant"
+: >"$LOG"
+start_both
+rule_gone 198.18.0.8 && ok "restart closed the leftover element" || fail "leftover element still there"
+grep -Fq "closing 198.18.0.8: ssh (nft $PORT/tcp), left open by a previous run" "$LOG" || fail "no leftover line"
+expect_blocked 8 4 198.18.0.8
+
+# 8. kill -9 without a restart: the kernel's timeout closes the grant on its own.
+knock_from 9 "$SERVER4" 7000 8000 9000
+wait_until 5 rule_in_place 198.18.0.9 || fail "no element for 198.18.0.9"
+kill_both
+expect_connects 9 4 "198.18.0.9 (sesame gone)"
+wait_until $((OPEN_FOR + 3)) rule_gone 198.18.0.9 && ok "kernel closed the grant without sesame" ||
+  fail "element outlived its timeout"
+expect_blocked 9 4 "198.18.0.9 (sesame gone, after open_for)"
+
+# 9. SIGTERM closes the grants and deletes the table.
+start_both
+knock_from 10 "$SERVER4" 7000 8000 9000
+wait_until 5 rule_in_place 198.18.0.10 || fail "no element for 198.18.0.10"
+stop_both
+table_exists && fail "table inet sesame left after SIGTERM" || ok "SIGTERM deleted the table"
+[ -s "$STATE/grants" ] && fail "journal not empty after a clean shutdown" || ok "journal empty"
+
+# 10. keep_grants_on_shutdown: a clean stop leaves the grant, the next start takes it back.
+OPEN_FOR=6 write_toml_config nft "keep_grants_on_shutdown = true"
+start_both
+knock_from 11 "$SERVER4" 7000 8000 9000
+wait_until 5 rule_in_place 198.18.0.11 || fail "no element for 198.18.0.11"
+stop_both
+rule_in_place 198.18.0.11 && ok "kept over a clean stop" || fail "element gone after a clean stop with keep"
+expect_connects 11 4 "198.18.0.11 (kept, sesame stopped)"
+grep -Fq "198.18.0.11" "$STATE/grants" && ok "journal keeps the grant" || fail "journal lost the kept grant"
+: >"$LOG"
+start_both
+wait_for_line "$LOG" "198.18.0.11: ssh: kept open by the previous run" 5 && ok "grant taken back" ||
+  fail "no take-back line"
+rule_in_place 198.18.0.11 && ok "element in the new table" || fail "element lost in the new table"
+wait_for_line "$LOG" "198.18.0.11: ssh: closed $PORT/tcp (open_for elapsed)" 10 && ok "taken-back grant closed on time" ||
+  fail "taken-back grant did not close"
+expect_blocked 11 4 198.18.0.11
+stop_both
+
+finish cleanup
