@@ -29,6 +29,8 @@ constexpr std::string_view kSnifferCalls[] = {
     "munmap", "mremap", "brk", "madvise",
     // threads
     "futex", "clone", "clone3", "set_robust_list", "rseq", "sched_yield", "exit", "exit_group",
+    // a thread's signal stack, which the sanitizers' runtimes set up and take down
+    "sigaltstack",
     // signals, and the helper's death
     "rt_sigprocmask", "rt_sigtimedwait", "rt_sigreturn", "rt_sigaction", "kill", "tgkill", "getpid",
     "gettid", "wait4", "waitid", "restart_syscall",
