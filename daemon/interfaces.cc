@@ -65,17 +65,23 @@ std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const 
     if (auto ok = check_ethernet(name); !ok) return std::unexpected(ok.error());
     out.push_back({name, index, {}});
   }
+  if (auto ok = read_addresses(out, ipv4_only); !ok) return std::unexpected(ok.error());
+  return out;
+}
+
+std::expected<void, SysError> read_addresses(std::span<Interface> interfaces, bool ipv4_only) {
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) return std::unexpected(sys_error("getifaddrs"));
   const std::unique_ptr<ifaddrs, decltype(&freeifaddrs)> owner(list, freeifaddrs);
+  for (Interface& i : interfaces) i.addresses.clear();
   for (const ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
     const std::optional<Address> address = to_address(a->ifa_addr);
     if (!address || (ipv4_only && !address->is_v4())) continue;
-    for (Interface& i : out)
+    for (Interface& i : interfaces)
       if (i.name == a->ifa_name && std::ranges::find(i.addresses, *address) == i.addresses.end())
         i.addresses.push_back(*address);
   }
-  return out;
+  return {};
 }
 
 std::vector<Address> local_addresses(std::span<const Interface> interfaces) {

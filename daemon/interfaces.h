@@ -24,6 +24,10 @@ struct Interface {
 std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const std::string> names,
                                                                 bool ipv4_only);
 
+// Reads every address of `interfaces` again (getifaddrs: a netlink socket, which a
+// SIGHUP reload may still open after the privilege drop).
+std::expected<void, SysError> read_addresses(std::span<Interface> interfaces, bool ipv4_only);
+
 // Every address of `interfaces`, each once.
 std::vector<Address> local_addresses(std::span<const Interface> interfaces);
 

@@ -30,6 +30,7 @@
 #include "daemon/random.h"
 #include "daemon/ring.h"
 #include "daemon/ruleset.h"
+#include "daemon/seccomp.h"
 #include "daemon/sesamed_args.h"
 #include "daemon/statistics.h"
 #include "daemon/worker.h"
@@ -122,7 +123,8 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
 // running rules still in force.
 std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
     const SesamedArgs& args, const std::shared_ptr<const Ruleset>& running,
-    std::span<const std::unique_ptr<Worker>> workers, bool helper_running, const Log& log) {
+    std::span<const std::unique_ptr<Worker>> workers, std::span<Interface> interfaces, bool helper_running,
+    const Log& log) {
   std::optional<Config> config = read_config(args, &log);
   if (!config)
     return std::unexpected(str_cat("the config file did not load (sesamed reads it as user ",
@@ -141,9 +143,8 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   // The helper gives door numbers their meaning from the file as it read it at start.
   if (helper_running && door_summary(*config) != door_summary(old))
     return std::unexpected("the doors changed; sesame-helper reads them at start, so restart sesamed");
-  auto interfaces = find_interfaces(config->interfaces, args.ipv4_only);
-  if (!interfaces) return std::unexpected(format_sys_error(interfaces.error()));
-  auto next = build_ruleset(std::move(*config), *interfaces, args.ipv4_only);
+  if (auto ok = read_addresses(interfaces, args.ipv4_only); !ok) return std::unexpected(format_sys_error(ok.error()));
+  auto next = build_ruleset(std::move(*config), interfaces, args.ipv4_only);
   if (!next) return std::unexpected(next.error());
   if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
     // Some rings may have the new filter already; the old rules need the old one.
@@ -245,6 +246,8 @@ int run(int argc, char** argv) {
   for (std::uint32_t w = 0; w < worker_count; ++w) {
     auto loop = UringLoop::create();
     if (!loop) return fail(log, format_sys_error(loop.error()));
+    if (w == 0 && !(*loop)->restricted())
+      log.line("warning: this kernel cannot restrict io_uring's operations (Linux 5.10 or later can)");
     const KnockTableOptions table{
         .capacity = static_cast<std::uint32_t>(std::max<std::size_t>(table_capacity / worker_count, KnockTable::kWays)),
         .key = keys[w]};
@@ -257,6 +260,8 @@ int run(int argc, char** argv) {
   // 11. Drop to the unprivileged user with no capability at all, while this is the
   //     only thread (capabilities are per thread), before the first frame is read.
   if (auto ok = drop_privileges(*user); !ok) return fail(log, format_sys_error(ok.error()));
+  //     From here on the kernel refuses every system call the loops do not make.
+  if (auto ok = restrict_sniffer_syscalls(); !ok) return fail(log, format_sys_error(ok.error()));
 
   // 12. The workers read frames from here on.
   std::atomic<bool> worker_failed = false;
@@ -284,7 +289,7 @@ int run(int argc, char** argv) {
     const int got = sigtimedwait(&signals, nullptr, &interval);
     if (got == SIGHUP) {
       log.line(str_cat("re-reading config file: ", args->config_path));
-      if (auto next = reload(*args, ruleset, workers, helper.has_value(), log)) {
+      if (auto next = reload(*args, ruleset, workers, *interfaces, helper.has_value(), log)) {
         ruleset = std::move(*next);
         log.line(str_cat("reloaded: ", door_summary(ruleset->config)));
       } else {

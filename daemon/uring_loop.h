@@ -41,6 +41,9 @@ class UringLoop {
   // time the caller takes; callers read the clock rather than count ticks).
   void every(std::chrono::nanoseconds interval, std::uint64_t tag);
 
+  // Whether the kernel limits the ring to the loop's own operations (poll, timeout).
+  bool restricted() const { return restricted_; }
+
   // Submits what is armed, sleeps until at least one completion is ready, and returns
   // every ready one (a view into the loop, valid until the next wait).
   std::expected<std::span<const Completion>, SysError> wait();
@@ -60,6 +63,7 @@ class UringLoop {
   __kernel_timespec interval_{};  // read by the kernel at submit: the loop never moves
   std::uint64_t timer_tag_ = 0;
   std::vector<Completion> ready_;
+  bool restricted_ = false;
 };
 
 }  // namespace sesame

@@ -75,8 +75,8 @@ knock_from() {
   client_knock "$@"
 }
 
-# CapEff, CapPrm, CapBnd (and CapAmb) zero, every uid not 0, no_new_privs, for the
-# process and each of its threads.
+# CapEff, CapPrm, CapBnd (and CapAmb) zero, every uid not 0, no_new_privs, a seccomp
+# filter (mode 2), for the process and each of its threads.
 check_privileges() {
   local pid=$1 status field
   [ "$(cat "/proc/$pid/comm")" = sesamed ] || fail "pid $pid is $(cat "/proc/$pid/comm"), not sesamed"
@@ -86,8 +86,9 @@ check_privileges() {
     done
     grep -Eq '^Uid:([[:space:]]+[1-9][0-9]*){4}$' "$status" || fail "$status: $(grep '^Uid:' "$status")"
     grep -q '^NoNewPrivs:[[:space:]]*1$' "$status" || fail "$status: no_new_privs is not set"
+    grep -q '^Seccomp:[[:space:]]*2$' "$status" || fail "$status: no seccomp filter ($(grep '^Seccomp:' "$status"))"
   done
-  note "ok: $(grep -c . <(ls -d /proc/"$pid"/task/*)) threads of sesamed hold no capability, uid $(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
+  note "ok: $(grep -c . <(ls -d /proc/"$pid"/task/*)) threads of sesamed hold no capability and run under seccomp, uid $(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
 }
 
 # Time from `knock` returning (its last packet sent) to the OPEN SESAME line, in µs;

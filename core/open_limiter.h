@@ -1,0 +1,83 @@
+// OpenLimiter: how often the helper may change the firewall for new grants. Each open
+// runs ufw (a Python process, ~0.2 s) or nft; a flood of completed knocks from spoofed
+// sources must not turn into a flood of firewall changes, nor one source hold the
+// helper busy. Token buckets: one for all sources, one per source address.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <utility>
+
+#include "core/address.h"
+#include "core/enum_names.h"
+
+namespace sesame {
+
+// `burst` events at once, then one every `interval_ms`.
+class TokenBucket {
+ public:
+  TokenBucket(std::uint32_t burst, std::uint64_t interval_ms)
+      : burst_(burst), interval_ms_(interval_ms), tokens_(burst) {}
+  // Takes a token if one is there at `now_ms` (a monotonic clock).
+  bool take(std::uint64_t now_ms);
+  // Whether the bucket would be full at now_ms: it then holds nothing worth keeping.
+  bool full_at(std::uint64_t now_ms) const;
+
+ private:
+  void refill(std::uint64_t now_ms);
+  std::uint32_t burst_;
+  std::uint64_t interval_ms_;
+  std::uint32_t tokens_;
+  std::uint64_t last_ms_ = 0;  // when tokens_ was last brought up to date
+};
+
+struct OpenLimits {
+  std::uint32_t global_burst = 20;
+  std::uint64_t global_interval_ms = 100;  // 10 opens a second after the burst
+  std::uint32_t source_burst = 4;
+  std::uint64_t source_interval_ms = 15'000;  // 4 a minute after the burst
+  // Sources remembered at once; beyond it, sources whose bucket is full again are
+  // forgotten, and if none is, the new source is refused (memory stays bounded).
+  std::size_t max_sources = 8192;
+};
+
+enum class OpenVerdict : std::uint8_t { kAllowed, kSourceLimited, kGlobalLimited, kTooManySources };
+
+struct OpenVerdictName {
+  OpenVerdict verdict;
+  std::string_view name;  // as the helper's log says why it refused
+};
+
+inline constexpr std::array<OpenVerdictName, 4> kOpenVerdictNames{{
+    {OpenVerdict::kAllowed, "allowed"},
+    {OpenVerdict::kSourceLimited, "too many opens from this address"},
+    {OpenVerdict::kGlobalLimited, "too many opens from all addresses"},
+    {OpenVerdict::kTooManySources, "too many addresses opening at once"},
+}};
+
+static_assert(names_in_value_order(kOpenVerdictNames),
+              "kOpenVerdictNames must list every OpenVerdict in value order");
+
+constexpr std::string_view open_verdict_name(OpenVerdict v) { return kOpenVerdictNames[std::to_underlying(v)].name; }
+
+class OpenLimiter {
+ public:
+  explicit OpenLimiter(OpenLimits limits = {}) : limits_(limits), global_(limits.global_burst, limits.global_interval_ms) {}
+
+  // Whether `source` may have a new grant opened at now_ms; an allowed open uses a
+  // token from both buckets, a refused one from neither.
+  OpenVerdict admit(const Address& source, std::uint64_t now_ms);
+  std::size_t sources() const { return sources_.size(); }
+
+ private:
+  void forget_full(std::uint64_t now_ms);
+
+  OpenLimits limits_;
+  TokenBucket global_;
+  std::map<Address, TokenBucket> sources_;
+};
+
+}  // namespace sesame

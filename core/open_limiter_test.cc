@@ -1,0 +1,67 @@
+#include "core/open_limiter.h"
+
+#include <gtest/gtest.h>
+
+namespace sesame {
+namespace {
+
+TEST(TokenBucket, BurstThenOneEveryInterval) {
+  TokenBucket b(3, 100);
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_FALSE(b.take(1000));
+  EXPECT_FALSE(b.take(1099));
+  EXPECT_TRUE(b.take(1100));
+  EXPECT_FALSE(b.take(1150));
+  // Partial progress is kept: the next token is due at 1200, not 1250.
+  EXPECT_TRUE(b.take(1200));
+  EXPECT_FALSE(b.full_at(1400));
+  EXPECT_TRUE(b.full_at(1500));
+  // Never more than the burst, however long it rested.
+  EXPECT_TRUE(b.take(100'000));
+  EXPECT_TRUE(b.take(100'000));
+  EXPECT_TRUE(b.take(100'000));
+  EXPECT_FALSE(b.take(100'000));
+}
+
+TEST(TokenBucket, TimeGoingBackwardsEarnsNothing) {
+  TokenBucket b(1, 100);
+  EXPECT_TRUE(b.take(5000));
+  EXPECT_FALSE(b.take(4000));
+  EXPECT_TRUE(b.take(5100));
+}
+
+TEST(OpenLimiter, PerSourceLimitLeavesOthersAlone) {
+  OpenLimiter l({.global_burst = 100, .global_interval_ms = 1, .source_burst = 2, .source_interval_ms = 1000});
+  const Address a = Address::v4(0xc6120002), b = Address::v4(0xc6120003);
+  EXPECT_EQ(l.admit(a, 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(a, 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(a, 0), OpenVerdict::kSourceLimited);
+  EXPECT_EQ(l.admit(b, 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(a, 1000), OpenVerdict::kAllowed);
+}
+
+TEST(OpenLimiter, GlobalLimitAndRefusalsCostNothing) {
+  OpenLimiter l({.global_burst = 3, .global_interval_ms = 100, .source_burst = 1, .source_interval_ms = 60'000});
+  for (std::uint32_t i = 0; i < 3; ++i) EXPECT_EQ(l.admit(Address::v4(0xc6120000 + i), 0), OpenVerdict::kAllowed);
+  const Address late = Address::v4(0xc6120100);
+  EXPECT_EQ(l.admit(late, 50), OpenVerdict::kGlobalLimited);
+  // The global refusal took no token from `late`'s own bucket.
+  EXPECT_EQ(l.admit(late, 100), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(late, 300), OpenVerdict::kSourceLimited);
+}
+
+TEST(OpenLimiter, MemoryStaysBounded) {
+  OpenLimiter l({.global_burst = 1'000'000, .global_interval_ms = 1, .source_burst = 1, .source_interval_ms = 1000,
+                 .max_sources = 16});
+  for (std::uint32_t i = 0; i < 16; ++i) EXPECT_EQ(l.admit(Address::v4(i + 1), 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(Address::v4(100), 10), OpenVerdict::kTooManySources);
+  EXPECT_EQ(l.sources(), 16u);
+  // Once their buckets are full again the old sources are forgotten to make room.
+  EXPECT_EQ(l.admit(Address::v4(100), 1000), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.sources(), 1u);
+}
+
+}  // namespace
+}  // namespace sesame
