@@ -53,6 +53,8 @@ note "sesamed $SESAMED_PID, sesame-helper $HELPER_PID"
 grep -q '^CapBnd:[[:space:]]*000000000000300f$' /proc/"$HELPER_PID"/status && ok "helper's capabilities limited" ||
   fail "helper's capabilities: $(grep Cap /proc/"$HELPER_PID"/status | tr '\n' ' ')"
 grep -q '^NoNewPrivs:[[:space:]]*1$' /proc/"$HELPER_PID"/status || fail "helper without no_new_privs"
+grep -q '^Seccomp:[[:space:]]*2$' /proc/"$HELPER_PID"/status && ok "helper runs under its seccomp filter" ||
+  fail "helper without a seccomp filter"
 [ "$(stat -c %u /proc/"$SESAMED_PID")" != 0 ] && ok "sesamed runs as $(stat -c %U /proc/"$SESAMED_PID")" ||
   fail "sesamed still runs as root"
 

@@ -24,9 +24,14 @@ bool Backend::adopt(std::size_t, const GrantRecord&, std::uint32_t) { return tru
 void Backend::stop(bool) {}
 
 bool Backend::run(const std::vector<std::string>& argv) const {
-  auto result = spawn_and_wait(argv);
+  auto result = spawn_and_wait(argv, kCommandTimeout);
   if (!result) {
     log_.line(str_cat("error: ", join(argv), ": ", format_sys_error(result.error())));
+    return false;
+  }
+  if (result->timed_out) {
+    log_.line(str_cat("error: ", join(argv), " did not finish in ", std::to_string(kCommandTimeout.count() / 1000),
+                      " s and was killed", result->output.empty() ? "" : ": ", result->output));
     return false;
   }
   if (result->exit_status != 0) {

@@ -2,6 +2,7 @@
 // one grant at a time, and the one place that runs a backend's command and logs it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,10 @@ namespace sesame {
 // Every call comes from the helper's only thread, so two firewall changes never
 // overlap. `door` is an index into the Config the backend was made with; a record's
 // backend is the backend's own. A method that returns false has logged why.
+// A firewall command that has not finished by then is killed and counts as failed.
+// ufw takes well under a second on an idle machine.
+inline constexpr std::chrono::milliseconds kCommandTimeout{10'000};
+
 class Backend {
  public:
   virtual ~Backend() = default;

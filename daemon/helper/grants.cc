@@ -78,6 +78,7 @@ std::expected<void, std::string> Grants::start(Clock now) {
 
 bool Grants::save_journal(const GrantRecord* extra) {
   std::vector<GrantRecord> all;
+  for (const auto& [door, record] : unclosed_) all.push_back(record);
   for (const auto& [key, grant] : grants_) all.push_back(grant.record);
   if (extra) all.push_back(*extra);
   if (auto ok = journal_.write(all); !ok) {
@@ -85,6 +86,21 @@ bool Grants::save_journal(const GrantRecord* extra) {
     return false;
   }
   return true;
+}
+
+bool Grants::admit(const GrantRecord& record, std::uint64_t now_ms) {
+  const OpenVerdict verdict = limiter_.admit(record.source, now_ms);
+  if (verdict == OpenVerdict::kAllowed) return true;
+  ++refusals_;
+  if (!refusal_logged_ || now_ms - refusal_logged_ms_ >= 1000) {
+    log_.line(str_cat(who(record), ": refused, ", open_verdict_name(verdict),
+                      refusals_ > 1 ? str_cat(" (", std::to_string(refusals_), " opens refused since the last line)")
+                                    : std::string()));
+    refusals_ = 0;
+    refusal_logged_ = true;
+    refusal_logged_ms_ = now_ms;
+  }
+  return false;
 }
 
 void Grants::open(std::size_t door, const Address& source, Clock now) {
@@ -98,6 +114,7 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
   }
   const std::string for_text = d.open_for ? str_cat(" for ", std::to_string(*d.open_for), "s") : "";
   if (!backend_.tracks(door, source)) {
+    if (!admit(record, now.monotonic_ms)) return;
     const bool ok = backend_.open(door, record, d.open_for);
     log_.line(str_cat(who(record), ": opened", change_text(record, true), ok ? "" : " (with errors)",
                       " (no stop command: nothing to close)"));
@@ -115,18 +132,29 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
                       close_at ? str_cat("closes in ", std::to_string(*d.open_for), "s") : std::string("stays open")));
     return;
   }
-  if (grants_.size() >= kMaxGrants) {
+  if (grants_.size() + unclosed_.size() >= kMaxGrants) {
     log_.line(str_cat(who(record), ": refused, ", std::to_string(kMaxGrants), " grants are open already"));
     return;
   }
+  if (!admit(record, now.monotonic_ms)) return;
   // Journal first: a crash between here and the firewall leaves a record whose close
   // is harmless.
   if (!save_journal(&record)) {
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
-  const bool ok = backend_.open(door, record, d.open_for);
-  log_.line(str_cat(who(record), ": opened", change_text(record, true), ok ? "" : " (with errors)", for_text));
+  if (!backend_.open(door, record, d.open_for)) {
+    // Nothing half-applied: whatever part did open is closed again.
+    if (backend_.close(door, record)) {
+      save_journal();
+      log_.line(str_cat(who(record), ": not opened, the firewall refused", change_text(record, true)));
+      return;
+    }
+    log_.line(str_cat(who(record), ": the firewall refused", change_text(record, true),
+                      " and undoing it failed; kept as open so that it is closed again later"));
+  } else {
+    log_.line(str_cat(who(record), ": opened", change_text(record, true), for_text));
+  }
   grants_.emplace(Key{door, source}, Grant{.close_at_ms = close_at, .record = std::move(record)});
 }
 
@@ -136,13 +164,14 @@ void Grants::close(std::size_t door, const Address& source) {
 
 void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why) {
   const std::size_t door = it->first.first;
-  const GrantRecord record = std::move(it->second.record);
+  GrantRecord record = std::move(it->second.record);
   grants_.erase(it);
   const bool ok = backend_.close(door, record);
-  // The journal keeps a grant until its close has run.
+  log_.line(str_cat(who(record), ok ? ": closed" : ": closing failed for", change_text(record, false), " (", why,
+                    ")", ok ? "" : "; the journal keeps it for the next start"));
+  // The journal keeps a grant until its close has run, and one whose close failed.
+  if (!ok) unclosed_.emplace_back(door, std::move(record));
   save_journal();
-  log_.line(str_cat(who(record), ": closed", change_text(record, false), ok ? "" : " (with errors)", " (", why,
-                    ")"));
 }
 
 void Grants::expire(std::uint64_t now_ms) {
@@ -154,6 +183,13 @@ void Grants::expire(std::uint64_t now_ms) {
 }
 
 void Grants::shutdown() {
+  // One more try for the closes that failed; what fails again stays in the journal.
+  for (auto& [door, r] : std::exchange(unclosed_, {})) {
+    if (backend_.close(door, r)) continue;
+    log_.line(str_cat(who(r), ": closing failed again; the journal keeps it for the next start"));
+    unclosed_.emplace_back(door, std::move(r));
+  }
+  save_journal();
   const bool keep = config_.keep_grants_on_shutdown;
   for (auto it = grants_.begin(); it != grants_.end();) {
     auto next = std::next(it);

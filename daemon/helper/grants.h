@@ -9,9 +9,11 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/address.h"
 #include "core/config.h"
+#include "core/open_limiter.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/journal.h"
 #include "daemon/log.h"
@@ -32,8 +34,8 @@ struct Clock {
 class Grants {
  public:
   // Everything given must outlive the Grants; backend is config.firewall's.
-  Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log)
-      : config_(config), backend_(backend), journal_(journal), log_(log) {}
+  Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log, OpenLimits limits = {})
+      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits) {}
 
   // A run's start: closes every grant the journal lists, each by its own backend's
   // means, except (with keep_grants_on_shutdown) unexpired ones of this backend for a
@@ -44,7 +46,10 @@ class Grants {
 
   // Config door `door` opened for `source`: its ports are opened, journal first; an
   // open grant only has its closing time moved to now + open_for. A door whose backend
-  // does not track it (exec without a stop command) just opens, every time.
+  // does not track it (exec without a stop command) just opens, every time. New
+  // opens pass the OpenLimiter first. An open the firewall refuses is undone and not
+  // kept; if undoing fails too, the grant stays (journalled, closing as usual), since
+  // it may be partly open.
   void open(std::size_t door, const Address& source, Clock now);
   // The door's close sequence: closes the grant if it is open.
   void close(std::size_t door, const Address& source);
@@ -70,7 +75,11 @@ class Grants {
   void close_leftover(const GrantRecord& record);
   // Whether a previous run's grant becomes this run's; its config door in `door`.
   bool adoptable(const GrantRecord& record, std::int64_t now_s, std::size_t& door) const;
-  // Writes every open grant (and `extra`) to the journal; logs a failure.
+  // Whether the limiter lets `source` open now; refusals are logged at most once a
+  // second, with how many there were.
+  bool admit(const GrantRecord& record, std::uint64_t now_ms);
+  // Writes every open grant, every grant whose close failed (and `extra`) to the
+  // journal; logs a failure.
   bool save_journal(const GrantRecord* extra = nullptr);
 
   const Config& config_;
@@ -78,6 +87,13 @@ class Grants {
   const Journal& journal_;
   const Log& log_;
   std::map<Key, Grant> grants_;
+  // Grants whose close the firewall refused: they may still be open, so the journal
+  // keeps them for the next start (and shutdown) to close again.
+  std::vector<std::pair<std::size_t, GrantRecord>> unclosed_;  // config door, record
+  OpenLimiter limiter_;
+  std::uint64_t refusals_ = 0;            // since the last refusal line
+  std::uint64_t refusal_logged_ms_ = 0;   // when that line was written
+  bool refusal_logged_ = false;
 };
 
 }  // namespace sesame

@@ -43,11 +43,14 @@ class RecordingBackend final : public Backend {
   void stop(bool keep) override { note(keep ? "stop keep" : "stop"); }
 
   std::vector<std::string> take() { return std::exchange(calls_, {}); }
+  // Calls whose text starts with one of these fail, as a refusing firewall's would.
+  std::vector<std::string> failing;
 
  private:
   bool note(std::string call) {
+    const bool fails = std::ranges::any_of(failing, [&](const std::string& f) { return call.starts_with(f); });
     calls_.push_back(std::move(call));
-    return true;
+    return !fails;
   }
   const Journal& journal_;
   std::vector<std::string> calls_;
@@ -94,7 +97,7 @@ class GrantsTest : public ::testing::Test {
     ASSERT_TRUE(journal.has_value());
     journal_.emplace(std::move(*journal));
     backend_.emplace(config_, *log_, *journal_);
-    grants_.emplace(config_, *backend_, *journal_, *log_);
+    grants_.emplace(config_, *backend_, *journal_, *log_, limits_);
   }
   std::vector<GrantRecord> journal() const {
     std::size_t skipped = 0;
@@ -109,6 +112,7 @@ class GrantsTest : public ::testing::Test {
 
   std::string dir_;
   Config config_;
+  OpenLimits limits_;
   std::optional<Log> log_;
   std::optional<Journal> journal_;
   std::optional<RecordingBackend> backend_;
@@ -194,6 +198,68 @@ TEST_F(GrantsTest, WithoutKeepEveryLeftoverCloses) {
   EXPECT_NE(log.find("closing 198.18.0.2: timed (nft 2222/tcp), left open by a previous run"), std::string::npos);
   EXPECT_NE(log.find("closing 2001:2::3: gone (exec), left open by a previous run"), std::string::npos);
   EXPECT_NE(log.find("door gone is no longer in the config"), std::string::npos);
+}
+
+TEST_F(GrantsTest, AFailedOpenIsUndoneAndNotKept) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  backend_->failing = {"open"};
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  EXPECT_EQ(backend_->take(), (Calls{"open 0 198.18.0.2 10s", "close 0 198.18.0.2"}));
+  EXPECT_EQ(grants_->size(), 0u);
+  EXPECT_TRUE(journal().empty());
+  EXPECT_NE(log_text().find("198.18.0.2: timed: not opened, the firewall refused 2222/tcp"), std::string::npos);
+}
+
+TEST_F(GrantsTest, WhatCannotBeUndoneOrClosedStaysInTheJournal) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->failing = {"open", "close"};
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  // It may be partly open: kept, and closed at its time like any other.
+  EXPECT_EQ(grants_->size(), 1u);
+  EXPECT_EQ(journal().size(), 1u);
+  grants_->expire(10'000);
+  EXPECT_EQ(grants_->size(), 0u);
+  EXPECT_EQ(journal().size(), 1u);  // the close failed: the next start closes it again
+  backend_->take();
+  grants_->shutdown();  // one more try, which fails too
+  EXPECT_EQ(backend_->take(), (Calls{"close 0 198.18.0.2", "stop"}));
+  EXPECT_EQ(journal().size(), 1u);
+  backend_->failing.clear();
+  restart();
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall + 20}).has_value());
+  EXPECT_EQ(backend_->take(), (Calls{"leftover timed 198.18.0.2", "start"}));
+  EXPECT_TRUE(journal().empty());
+}
+
+TEST_F(GrantsTest, OpensAreRateLimited) {
+  limits_ = {.global_burst = 3, .global_interval_ms = 60'000, .source_burst = 2, .source_interval_ms = 60'000};
+  restart();
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  // One address: two opens, then refused (a closed grant opened again counts anew).
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->close(0, kA);
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->close(0, kA);
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  // Coalescing costs nothing: kB opens once and is knocked again.
+  grants_->open(0, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(0, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  // All addresses: the global burst of 3 is used up. Refusals are logged at most once
+  // a second, the next line counting them.
+  const Address c = *Address::parse("198.18.0.9");
+  grants_->open(0, c, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  grants_->open(0, c, {.monotonic_ms = 1500, .unix_s = kWall + 1});
+  grants_->open(0, c, {.monotonic_ms = 2000, .unix_s = kWall + 2});
+  EXPECT_EQ(backend_->take(), (Calls{"open 0 198.18.0.2 10s", "close 0 198.18.0.2", "open 0 198.18.0.2 10s",
+                                     "close 0 198.18.0.2", "open 0 2001:2::3 10s", "extend 0 2001:2::3 10s"}));
+  const std::string log = log_text();
+  EXPECT_NE(log.find("198.18.0.2: timed: refused, too many opens from this address\n"), std::string::npos);
+  EXPECT_NE(log.find("198.18.0.9: timed: refused, too many opens from all addresses\n"), std::string::npos);
+  EXPECT_NE(log.find("198.18.0.9: timed: refused, too many opens from all addresses (2 opens refused since the "
+                     "last line)"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "daemon/helper/journal.h"
 #include "daemon/log.h"
 #include "daemon/privdrop.h"
+#include "daemon/seccomp.h"
 #include "daemon/unique_fd.h"
 
 namespace sesame {
@@ -83,11 +84,22 @@ Clock clock_now() {
   return {.monotonic_ms = monotonic_ms(), .unix_s = wall.tv_sec};
 }
 
-// Whether descriptor 3 is what sesamed hands over: a SOCK_SEQPACKET socket.
-bool is_sniffer_socket(int fd) {
+// Whether descriptor 3 is what sesamed hands over: one end of a SOCK_SEQPACKET
+// socketpair whose other end the parent made (SO_PEERCRED names the process that
+// created the pair; a socketpair has no address, so no second client can connect).
+std::optional<std::string> check_sniffer_socket(int fd) {
   int type = 0;
   socklen_t len = sizeof type;
-  return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET)
+    return "descriptor 3 is not a SOCK_SEQPACKET socket; sesame-helper is started by sesamed";
+  ucred peer{};
+  len = sizeof peer;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0)
+    return format_sys_error(sys_error("SO_PEERCRED on descriptor 3"));
+  if (peer.pid != getppid())
+    return str_cat("descriptor 3 belongs to process ", std::to_string(peer.pid), ", not to the parent ",
+                   std::to_string(getppid()), "; sesame-helper is started by sesamed");
+  return std::nullopt;
 }
 
 int run(int argc, char** argv) {
@@ -99,8 +111,9 @@ int run(int argc, char** argv) {
   // Root stays (ufw refuses to run otherwise), but only with what ufw, nft and iptables
   // need: the firewall, raw sockets, and root's files under /etc/ufw and the state dir.
   if (auto ok = limit_capabilities(kHelperCapabilities); !ok) return fail(format_sys_error(ok.error()));
-  if (!is_sniffer_socket(kHelperSocketFd))
-    return fail("descriptor 3 is not a SOCK_SEQPACKET socket; sesame-helper is started by sesamed");
+  if (auto refusal = check_sniffer_socket(kHelperSocketFd)) return fail(*refusal);
+  // What the helper and the commands it runs may not do (they inherit the filter).
+  if (auto ok = restrict_helper_syscalls(); !ok) return fail(format_sys_error(ok.error()));
   // The backend's commands must not hold the sniffer's socket open.
   fcntl(kHelperSocketFd, F_SETFD, FD_CLOEXEC);
   const UniqueFd peer(kHelperSocketFd);
@@ -162,7 +175,12 @@ int run(int argc, char** argv) {
         }
       }
     }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if (fds[0].revents & POLLHUP) {
+      // The sniffer is gone: what it still queued is stale, and the grants close now.
+      log.line("helper: the sniffer closed its socket");
+      break;
+    }
+    if (fds[0].revents & (POLLIN | POLLERR)) {
       // One byte more than a message, and MSG_TRUNC for the real length: a longer
       // record is seen as such instead of being cut to size.
       std::uint8_t buffer[kIpcMessageSize + 1];

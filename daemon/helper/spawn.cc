@@ -3,6 +3,7 @@
 #include "daemon/helper/spawn.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -39,7 +40,8 @@ struct SpawnSetup {
 
 }  // namespace
 
-std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv) {
+std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout) {
   if (argv.empty()) return std::unexpected(SysError{"spawn: empty command", 0});
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return std::unexpected(sys_error("pipe2"));
@@ -55,7 +57,8 @@ std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::strin
   sigfillset(&all);
   posix_spawnattr_setsigmask(&setup.attr, &none);
   posix_spawnattr_setsigdefault(&setup.attr, &all);
-  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&setup.attr, 0);
+  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -82,7 +85,18 @@ std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::strin
 
   SpawnResult result;
   char buffer[1024];
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd readable{read_end.get(), POLLIN, 0};
+    const int ready = left.count() > 0 ? poll(&readable, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      // The output stays open until every process of the group has gone: kill them all.
+      kill(-pid, SIGKILL);
+      result.timed_out = true;
+      break;
+    }
     const ssize_t n = read(read_end.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;

@@ -1,6 +1,7 @@
 // Spawn: runs a command given as argv (never through a shell) and collects what it said.
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <string>
 #include <vector>
@@ -10,13 +11,17 @@
 namespace sesame {
 
 struct SpawnResult {
-  int exit_status = 0;  // the exit code, or 128 + signal number if a signal ended it
-  std::string output;   // stdout and stderr together, at most a few KiB kept
+  int exit_status = 0;     // the exit code, or 128 + signal number if a signal ended it
+  std::string output;      // stdout and stderr together, at most a few KiB kept
+  bool timed_out = false;  // killed (SIGKILL, with everything it started) at the timeout
 };
 
 // Runs argv[0] (searched on a fixed PATH, /usr/sbin:/usr/bin:/sbin:/bin, when it has no
 // '/') with argv, stdin /dev/null, a minimal environment, and every signal at its
-// default; waits for it. Fails only when it could not be started (or waited for).
-std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv);
+// default, in a process group of its own; waits for it, at most `timeout`: then the
+// whole group is killed, since a hung firewall command must not stop the helper from
+// closing grants. Fails only when it could not be started (or waited for).
+std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout);
 
 }  // namespace sesame
