@@ -18,6 +18,12 @@ std::string join(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+std::optional<std::string> Backend::missing_program() const {
+  for (const std::string& p : programs())
+    if (!find_program(p)) return p;
+  return std::nullopt;
+}
+
 bool Backend::tracks(std::size_t, const Address&) const { return true; }
 bool Backend::extend(std::size_t, const GrantRecord&, std::uint32_t) { return true; }
 bool Backend::adopt(std::size_t, const GrantRecord&, std::uint32_t) { return true; }

@@ -27,6 +27,12 @@ class Backend {
  public:
   virtual ~Backend() = default;
 
+  // The programs the backend runs (argv[0]s); the helper refuses to start when one
+  // cannot be found, rather than fail at the first knock.
+  virtual std::vector<std::string> programs() const = 0;
+  // The first of programs() that cannot be found, nullopt if all can.
+  std::optional<std::string> missing_program() const;
+
   // Prepares the firewall before the first grant (nft: sesame's own table, created
   // whole). Runs after the previous run's leftovers were closed.
   virtual bool start() { return true; }

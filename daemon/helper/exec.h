@@ -23,6 +23,8 @@ std::optional<std::vector<std::string>> exec_stop_argv(const ConfigDoor& door, c
 class ExecBackend final : public Backend {
  public:
   ExecBackend(const Config& config, const Log& log) : Backend(config, log) {}
+  // Every door's start and stop commands.
+  std::vector<std::string> programs() const override;
   bool tracks(std::size_t door, const Address& source) const override;
   bool open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) override;
   bool close(std::size_t door, const GrantRecord& record) override;

@@ -34,6 +34,9 @@ TEST(Exec, StartAndStopArgvPerFamily) {
   EXPECT_TRUE(backend.tracks(0, v4));
   EXPECT_FALSE(backend.tracks(1, v4));  // no stop command for IPv4: runs start, nothing to close
   EXPECT_TRUE(backend.tracks(1, v6));
+  EXPECT_EQ(backend.programs(), (Argv{"iptables", "ip6tables", "iptables", "iptables", "ip6tables", "ip6tables"}));
+  c.doors[1].exec.stop6 = CommandTemplate{{"sesame-no-such-command", "%IP%"}};
+  EXPECT_EQ(ExecBackend(c, *log).missing_program(), "sesame-no-such-command");
 }
 
 }  // namespace

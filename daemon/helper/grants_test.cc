@@ -20,6 +20,7 @@ class RecordingBackend final : public Backend {
  public:
   RecordingBackend(const Config& config, const Log& log, const Journal& journal)
       : Backend(config, log), journal_(journal) {}
+  std::vector<std::string> programs() const override { return {}; }
   bool start() override { return note("start"); }
   bool tracks(std::size_t door, const Address&) const override { return config_.doors[door].open_for != 0u; }
   bool open(std::size_t door, const GrantRecord& r, std::optional<std::uint32_t> seconds) override {

@@ -142,6 +142,9 @@ int run(int argc, char** argv) {
   auto journal = Journal::open(args->state_dir);
   if (!journal) return fail(format_sys_error(journal.error()));
   const std::unique_ptr<Backend> backend = make_backend(config.firewall, config, args->state_dir, log);
+  if (auto missing = backend->missing_program())
+    return fail(str_cat("the ", firewall_backend_name(config.firewall), " backend runs ", *missing,
+                        ", which is not installed (looked in /usr/sbin, /usr/bin, /sbin, /bin)"));
   Grants grants(config, *backend, *journal, log);
   if (auto ok = grants.start(clock_now()); !ok) {
     log.line(str_cat("helper: cannot start: ", ok.error()));

@@ -51,6 +51,7 @@ class NftBackend final : public Backend {
   // The table definition is written to state_dir/sesame.nft for nft -f.
   NftBackend(const Config& config, std::string state_dir, const Log& log)
       : Backend(config, log), script_path_(state_dir + "/sesame.nft") {}
+  std::vector<std::string> programs() const override { return {"nft"}; }
   bool start() override;
   bool open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) override;
   bool extend(std::size_t door, const GrantRecord& record, std::uint32_t seconds) override;

@@ -40,6 +40,16 @@ struct SpawnSetup {
 
 }  // namespace
 
+std::optional<std::string> find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos)
+    return access(program.c_str(), X_OK) == 0 ? std::optional(program) : std::nullopt;
+  for (std::string_view dir : {"/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"}) {
+    std::string candidate = str_cat(dir, program);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
 std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
                                                     std::chrono::milliseconds timeout) {
   if (argv.empty()) return std::unexpected(SysError{"spawn: empty command", 0});
@@ -68,16 +78,8 @@ std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::strin
   char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
   char lang[] = "LANG=C.UTF-8";
   char* env[] = {path, lang, nullptr};
-  std::string program = argv[0];
-  if (program.find('/') == std::string::npos) {
-    for (std::string_view dir : {"/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"}) {
-      std::string candidate = str_cat(dir, argv[0]);
-      if (access(candidate.c_str(), X_OK) == 0) {
-        program = std::move(candidate);
-        break;
-      }
-    }
-  }
+  // Not found: posix_spawn fails below with ENOENT, naming argv[0].
+  const std::string program = find_program(argv[0]).value_or(argv[0]);
   pid_t pid = 0;
   if (const int e = posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attr, args.data(), env); e != 0)
     return std::unexpected(SysError{str_cat("posix_spawn ", argv[0]), e});

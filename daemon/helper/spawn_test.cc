@@ -18,6 +18,13 @@ TEST(Spawn, CollectsOutputAndStatus) {
   EXPECT_EQ(failing->exit_status, 1);
 }
 
+TEST(Spawn, FindsProgramsOnTheFixedPathOnly) {
+  EXPECT_EQ(find_program("true"), "/usr/bin/true");
+  EXPECT_EQ(find_program("/bin/true"), "/bin/true");
+  EXPECT_EQ(find_program("sesame-no-such-command"), std::nullopt);
+  EXPECT_EQ(find_program("/nonexistent/ufw"), std::nullopt);
+}
+
 TEST(Spawn, MissingProgramFails) {
   EXPECT_FALSE(spawn_and_wait({"/nonexistent/ufw"}, 5s).has_value());
   EXPECT_FALSE(spawn_and_wait({"sesame-no-such-command"}, 5s).has_value());

@@ -25,6 +25,7 @@ std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port);
 class UfwBackend final : public Backend {
  public:
   UfwBackend(const Config& config, const Log& log) : Backend(config, log) {}
+  std::vector<std::string> programs() const override { return {"ufw"}; }
   bool open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) override;
   bool close(std::size_t door, const GrantRecord& record) override;
   void close_leftover(const GrantRecord& record) override;
