@@ -1,9 +1,11 @@
 // sesamed: the knock sniffer. main() reads top to bottom as the startup order: read
 // the config, open the log and the rings as root, start sesame-helper (the privileged
-// half that changes the firewall), drop every capability, then read packets until a
-// signal says stop or the helper dies (SIGHUP reloads the doors in between).
+// half that changes the firewall), drop every capability, tell systemd it is ready, then
+// read packets until a signal says stop or the helper dies (SIGHUP reloads the doors in
+// between).
 #include <pthread.h>
 #include <signal.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,6 +52,11 @@ int fail(const Log& log, std::string_view message) {
   if (!log.sinks().to_stderr) fail(message);
   log.line(str_cat("error: ", message));
   return 1;
+}
+
+// Tells systemd (Type=notify) how far sesamed has come; without $NOTIFY_SOCKET, nothing.
+void notify_systemd(const Log& log, const std::string& state) {
+  if (const int r = sd_notify(0, state.c_str()); r < 0) log.line(format_sys_error(SysError{"sd_notify", -r}));
 }
 
 // The config file with the command line's overrides, or nullopt after printing why
@@ -281,6 +288,12 @@ int run(int argc, char** argv) {
                    " with no capabilities, ", std::to_string(worker_count),
                    worker_count == 1 ? " worker" : " workers", args->dry_run ? ", dry run" : "", ": ",
                    door_summary(ruleset->config)));
+  // Ready: the rings are up and read, and no privilege is left to lose (again after a reload).
+  auto notify_ready = [&] {
+    notify_systemd(log, str_cat("READY=1\nSTATUS=listening on ", describe(*interfaces), ": ",
+                                door_summary(ruleset->config)));
+  };
+  notify_ready();
 
   // 13. Until SIGTERM or SIGINT, or the helper's death: SIGHUP reloads; the
   //     statistics line now and then.
@@ -291,12 +304,14 @@ int run(int argc, char** argv) {
     const int got = sigtimedwait(&signals, nullptr, &interval);
     if (got == SIGHUP) {
       log.line(str_cat("re-reading config file: ", args->config_path));
+      notify_systemd(log, "RELOADING=1");
       if (auto next = reload(*args, ruleset, workers, helper.has_value(), log)) {
         ruleset = std::move(*next);
         log.line(str_cat("reloaded: ", door_summary(ruleset->config)));
       } else {
         log.line(str_cat("reload failed: ", next.error(), "; keeping the running config"));
       }
+      notify_ready();
     } else if (got == SIGTERM || got == SIGINT) {
       break;
     } else if (got == SIGCHLD && helper) {
@@ -311,6 +326,7 @@ int run(int argc, char** argv) {
   }
 
   // 14. Stop: every worker finishes its wakeup, then the last statistics.
+  notify_systemd(log, "STOPPING=1");
   for (const auto& w : workers) w->stop();
   threads.clear();
   log_statistics(workers, kernel, log);
