@@ -3,9 +3,11 @@
 # address and by name, TCP, UDP, -u, mixed, -d, -v) the server namespace must capture
 # the same packets in the same order (family, protocol, port, TCP flags, UDP length)
 # and both must print the same lines and exit alike. Then `sesame knock` opens a door
-# of a running sesamed with sesame-helper and real ufw, both started under the
-# capability bounding set of systemd/sesamed.service and with no_new_privs, over IPv6
-# with a mixed TCP/UDP sequence and over IPv4.
+# of a running sesamed with sesame-helper and real ufw, both started as
+# systemd/sesamed.service would start them (its capability bounding set, no_new_privs,
+# a notify socket), over IPv6 with a mixed TCP/UDP sequence and over IPv4; sesamed
+# sends READY=1 only as its unprivileged user, RELOADING=1 and READY=1 on SIGHUP,
+# STOPPING=1 on SIGTERM.
 #
 # usage: knock_client_test.sh sesame sesamed sesame-helper sesamed.service(.in)   (root; 77 to skip)
 set -uo pipefail
@@ -120,7 +122,7 @@ for args in "no-such-host.invalid 7000" "$SERVER4"; do
   [ "$theirs" = "$ours" ] && ok "knock $args: both exit $ours" || fail "knock $args: knock exits $theirs, sesame knock $ours"
 done
 
-note "sesame knock opens a door of sesamed, run under the unit's capability bounding set"
+note "sesame knock opens a door of sesamed, started as sesamed.service starts it"
 PORT=55555
 start_listener "$PORT"
 LOG=$WORK/sesamed.log
@@ -142,11 +144,36 @@ EOF
 # CAP_NET_RAW CAP_SETUID ... as setpriv spells them: -all,+net_raw,+setuid,...
 bounding=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr 'A-Z' 'a-z' | sed -E 's/cap_/+/g; s/ +/,/g')
 [ -n "$bounding" ] || die "no CapabilityBoundingSet= in $UNIT"
-ip netns exec "$SRV" setpriv --bounding-set "-all,$bounding" --no-new-privs \
+# systemd's notify socket, played by a datagram socket that logs each message with
+# the sender's uid as the kernel stamped it when it was sent (SCM_CREDENTIALS).
+NOTIFY=$WORK/notify.sock
+"$PYTHON" - "$NOTIFY" "$WORK/notify.log" <<'PY' &
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)  # sesamed sends as nobody, as it does to systemd's 0777 socket
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+with open(sys.argv[2], "w") as log:
+    while True:
+        data, ancillary, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
+        uid = next((struct.unpack("iII", d)[1] for level, kind, d in ancillary
+                    if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), -1)
+        log.write(f"uid={uid} " + data.decode().replace("\n", " ") + "\n")
+        log.flush()
+PY
+PIDS+=("$!")
+wait_until 10 test -S "$NOTIFY" || die "no notify socket"
+ip netns exec "$SRV" env NOTIFY_SOCKET="$NOTIFY" setpriv --bounding-set "-all,$bounding" --no-new-privs \
   "$SESAMED" -c "$CONF" --helper "$HELPER" --state-dir "$WORK/state" 2>>"$WORK/sesamed.err" &
 SESAMED_PID=$!
 PIDS+=("$SESAMED_PID")
 wait_for_line "$LOG" "helper: ready" 10 || die "sesamed did not start: $(cat "$WORK/sesamed.err" "$LOG")"
+NOBODY=$(id -u nobody)
+if wait_for_line "$WORK/notify.log" "READY=1" 10 && head -n 1 "$WORK/notify.log" | grep -q "^uid=$NOBODY READY=1"; then
+  ok "sd_notify: READY=1 is sent by uid $NOBODY, after the drop: $(head -n 1 "$WORK/notify.log")"
+else
+  fail "sd_notify: no READY=1 from uid $NOBODY first: $(cat "$WORK/notify.log")"
+fi
 rule_for() { srv ufw status | grep -q -- "$1"; }
 
 if connects 2 6 "$PORT"; then fail "IPv6 connection before the knock got through"; else ok "IPv6 blocked before the knock"; fi
@@ -159,8 +186,15 @@ cli "$SESAME" knock "$SERVER4" 7000 8000:udp 9000
 if wait_until 10 rule_for "$CLIENT4"; then ok "the IPv4 knock opened a rule for $CLIENT4"; else
   fail "no ufw rule after the IPv4 sesame knock: $(cat "$LOG")"; fi
 if connects 2 4 "$PORT"; then ok "IPv4 connection after sesame knock"; else fail "no IPv4 connection after sesame knock"; fi
+kill -HUP "$SESAMED_PID"
+if wait_until 10 grep -A1 -q "RELOADING=1" "$WORK/notify.log" && grep -A1 "RELOADING=1" "$WORK/notify.log" | grep -q READY=1; then
+  ok "sd_notify: RELOADING=1, then READY=1 on SIGHUP"
+else
+  fail "sd_notify after SIGHUP: $(cat "$WORK/notify.log")"
+fi
 stop_pid "$SESAMED_PID"
 forget_pid "$SESAMED_PID"
+grep -q "STOPPING=1" "$WORK/notify.log" && ok "sd_notify: STOPPING=1 on SIGTERM" || fail "no STOPPING=1: $(cat "$WORK/notify.log")"
 if srv ufw status | grep -q "$PORT"; then fail "a rule outlived sesamed"; else ok "sesamed's stop closed both rules"; fi
 
 [ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
