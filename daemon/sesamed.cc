@@ -1,9 +1,11 @@
 // sesamed: the knock sniffer. main() reads top to bottom as the startup order: read
 // the config, open the log and the rings as root, start sesame-helper (the privileged
-// half that changes the firewall), drop every capability, then read packets until a
-// signal says stop or the helper dies (SIGHUP reloads the doors in between).
+// half that changes the firewall), drop every capability, tell systemd it is ready, then
+// read packets until a signal says stop or the helper dies (SIGHUP reloads the doors in
+// between).
 #include <pthread.h>
 #include <signal.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +53,11 @@ int fail(const Log& log, std::string_view message) {
   if (!log.sinks().to_stderr) fail(message);
   log.line(str_cat("error: ", message));
   return 1;
+}
+
+// Tells systemd (Type=notify) how far sesamed has come; without $NOTIFY_SOCKET, nothing.
+void notify_systemd(const Log& log, const std::string& state) {
+  if (const int r = sd_notify(0, state.c_str()); r < 0) log.line(format_sys_error(SysError{"sd_notify", -r}));
 }
 
 // The config file with the command line's overrides, or nullopt after printing why
@@ -173,12 +180,12 @@ int run(int argc, char** argv) {
   std::optional<Config> config = read_config(*args, nullptr);
   if (!config) return 1;
 
-  // 4. The log, opened as root: its file may live where the user cannot create it.
+  // 3. The log, opened as root: its file may live where the user cannot create it.
   auto log_or = Log::open(config->log, args->verbose);
   if (!log_or) return fail(format_sys_error(log_or.error()));
   const Log log = std::move(*log_or);
 
-  // 5. The interfaces and their addresses (the destinations doors without a target
+  // 4. The interfaces and their addresses (the destinations doors without a target
   //    accept), then the matcher and the kernel filter built from the doors.
   auto interfaces = find_interfaces(config->interfaces, args->ipv4_only);
   if (!interfaces) return fail(log, format_sys_error(interfaces.error()));
@@ -197,7 +204,7 @@ int run(int argc, char** argv) {
   auto user = look_up_user(ruleset->config.user);
   if (!user) return fail(log, format_sys_error(user.error()));
 
-  // 6. Keys chosen at random for this run: the fanout hash's multiplier (which worker
+  // 5. Keys chosen at random for this run: the fanout hash's multiplier (which worker
   //    a source lands on) and each knock table's hash key (which bucket).
   std::uint32_t multiplier = 0;
   std::vector<KnockTableKey> keys(worker_count);
@@ -207,7 +214,7 @@ int run(int argc, char** argv) {
     return fail(log, format_sys_error(ok.error()));
   const std::vector<sock_filter> fanout = fanout_program(multiplier);
 
-  // 7. Signals are taken synchronously by the main thread; every thread started from
+  // 6. Signals are taken synchronously by the main thread; every thread started from
   //    here on inherits the mask (the helper gets its signals back). SIGCHLD says the
   //    helper died.
   sigset_t signals;
@@ -215,7 +222,7 @@ int run(int argc, char** argv) {
   for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // 8. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
+  // 7. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
   //    fanout group so a source's frames always reach the same worker.
   std::vector<std::vector<Ring>> rings(worker_count);
   for (const Interface& i : *interfaces) {
@@ -230,7 +237,7 @@ int run(int argc, char** argv) {
     }
   }
 
-  // 9. sesame-helper, as root, over a socketpair: it reads the config itself and
+  // 8. sesame-helper, as root, over a socketpair: it reads the config itself and
   //    closes what a previous run left open before it serves matches.
   std::optional<HelperClient> helper;
   if (!args->dry_run) {
@@ -240,8 +247,8 @@ int run(int argc, char** argv) {
     helper.emplace(std::move(*started));
   }
 
-  // 10. The io_uring instances, also while privileged: a kernel with
-  //     io_uring_disabled=1 lets only privileged processes create them.
+  // 9. The io_uring instances, also while privileged: a kernel with
+  //    io_uring_disabled=1 lets only privileged processes create them.
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::uint32_t w = 0; w < worker_count; ++w) {
     auto loop = UringLoop::create();
@@ -257,13 +264,13 @@ int run(int argc, char** argv) {
     workers.push_back(std::move(*worker));
   }
 
-  // 11. Drop to the unprivileged user with no capability at all, while this is the
+  // 10. Drop to the unprivileged user with no capability at all, while this is the
   //     only thread (capabilities are per thread), before the first frame is read.
   if (auto ok = drop_privileges(*user); !ok) return fail(log, format_sys_error(ok.error()));
   //     From here on the kernel refuses every system call the loops do not make.
   if (auto ok = restrict_sniffer_syscalls(); !ok) return fail(log, format_sys_error(ok.error()));
 
-  // 12. The workers read frames from here on.
+  // 11. The workers read frames from here on.
   std::atomic<bool> worker_failed = false;
   std::vector<std::jthread> threads;
   for (std::size_t w = 0; w < workers.size(); ++w) {
@@ -279,8 +286,14 @@ int run(int argc, char** argv) {
                    " with no capabilities, ", std::to_string(worker_count),
                    worker_count == 1 ? " worker" : " workers", args->dry_run ? ", dry run" : "", ": ",
                    door_summary(ruleset->config)));
+  // Ready: the rings are up and read, and no privilege is left to lose (again after a reload).
+  auto notify_ready = [&] {
+    notify_systemd(log, str_cat("READY=1\nSTATUS=listening on ", describe(*interfaces), ": ",
+                                door_summary(ruleset->config)));
+  };
+  notify_ready();
 
-  // 13. Until SIGTERM or SIGINT, or the helper's death: SIGHUP reloads; the
+  // 12. Until SIGTERM or SIGINT, or the helper's death: SIGHUP reloads; the
   //     statistics line now and then.
   RingStatistics kernel;
   bool helper_died = false;
@@ -289,12 +302,14 @@ int run(int argc, char** argv) {
     const int got = sigtimedwait(&signals, nullptr, &interval);
     if (got == SIGHUP) {
       log.line(str_cat("re-reading config file: ", args->config_path));
+      notify_systemd(log, "RELOADING=1");
       if (auto next = reload(*args, ruleset, workers, *interfaces, helper.has_value(), log)) {
         ruleset = std::move(*next);
         log.line(str_cat("reloaded: ", door_summary(ruleset->config)));
       } else {
         log.line(str_cat("reload failed: ", next.error(), "; keeping the running config"));
       }
+      notify_ready();
     } else if (got == SIGTERM || got == SIGINT) {
       break;
     } else if (got == SIGCHLD && helper) {
@@ -308,7 +323,8 @@ int run(int argc, char** argv) {
     }
   }
 
-  // 14. Stop: every worker finishes its wakeup, then the last statistics.
+  // 13. Stop: every worker finishes its wakeup, then the last statistics.
+  notify_systemd(log, "STOPPING=1");
   for (const auto& w : workers) w->stop();
   threads.clear();
   log_statistics(workers, kernel, log);

@@ -13,7 +13,8 @@
 
 namespace sesame {
 
-inline constexpr std::string_view kDefaultConfigPath = "/etc/sesame/sesame.toml";
+// Where `make install` puts the example config on a first install (SESAME_CONFIG_PATH).
+inline constexpr std::string_view kDefaultConfigPath = SESAME_CONFIG_PATH;
 // Where `make install` puts sesame-helper (SESAME_HELPER_PATH, set by CMake).
 inline constexpr std::string_view kDefaultHelperPath = SESAME_HELPER_PATH;
 inline constexpr std::string_view kDefaultStateDir = "/var/lib/sesame";

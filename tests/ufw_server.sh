@@ -30,9 +30,11 @@ cleanup_ufw() {
 }
 
 # A dual-stack listener on PORT in the server namespace that accepts and closes.
+# `ip netns exec` itself, not srv: a function in the background is a subshell, and
+# $! would be its pid rather than the listener's, which cleanup would then miss.
 start_listener() {
   local port=$1
-  srv "$PYTHON" -c '
+  ip netns exec "$SRV" "$PYTHON" -c '
 import socket
 s = socket.create_server(("::", '"$port"'), family=socket.AF_INET6, dualstack_ipv6=True)
 while True:

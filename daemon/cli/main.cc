@@ -19,12 +19,14 @@ constexpr Subcommand kSubcommands[] = {
      sesame::cli::check},
     {"import-knockd", "FILE", "print a knockd.conf as equivalent sesame TOML",
      sesame::cli::import_knockd},
+    {"knock", "HOST PORT[:udp]...", "knock on HOST's ports, as knockd's `knock` client does",
+     sesame::cli::knock},
 };
 
 int usage() {
   std::fputs("usage: sesame COMMAND [ARGS]\n", stderr);
   for (const Subcommand& s : kSubcommands)
-    std::fprintf(stderr, "  sesame %-14.*s %-6.*s %.*s\n", static_cast<int>(s.name.size()),
+    std::fprintf(stderr, "  sesame %-13.*s %-18.*s %.*s\n", static_cast<int>(s.name.size()),
                  s.name.data(), static_cast<int>(s.arguments.size()), s.arguments.data(),
                  static_cast<int>(s.summary.size()), s.summary.data());
   return 2;

@@ -12,4 +12,8 @@ int check(std::span<char* const> args);
 // sesame import-knockd FILE: prints the knockd.conf FILE as sesame TOML.
 int import_knockd(std::span<char* const> args);
 
+// sesame knock [-u] [-4|-6] [-d MS] [-v] HOST PORT[:PROTO]...: knocks as knockd's `knock`
+// does, with its exit status (0, or 1 for any failure, usage errors included).
+int knock(std::span<char* const> args);
+
 }  // namespace sesame::cli
