@@ -30,6 +30,7 @@
 #include "daemon/helper/dispatch.h"
 #include "daemon/helper/grants.h"
 #include "daemon/helper/journal.h"
+#include "daemon/helper/peer.h"
 #include "daemon/log.h"
 #include "daemon/privdrop.h"
 #include "daemon/seccomp.h"
@@ -82,24 +83,6 @@ Clock clock_now() {
   timespec wall{};
   clock_gettime(CLOCK_REALTIME, &wall);
   return {.monotonic_ms = monotonic_ms(), .unix_s = wall.tv_sec};
-}
-
-// Whether descriptor 3 is what sesamed hands over: one end of a SOCK_SEQPACKET
-// socketpair whose other end the parent made (SO_PEERCRED names the process that
-// created the pair; a socketpair has no address, so no second client can connect).
-std::optional<std::string> check_sniffer_socket(int fd) {
-  int type = 0;
-  socklen_t len = sizeof type;
-  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET)
-    return "descriptor 3 is not a SOCK_SEQPACKET socket; sesame-helper is started by sesamed";
-  ucred peer{};
-  len = sizeof peer;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0)
-    return format_sys_error(sys_error("SO_PEERCRED on descriptor 3"));
-  if (peer.pid != getppid())
-    return str_cat("descriptor 3 belongs to process ", std::to_string(peer.pid), ", not to the parent ",
-                   std::to_string(getppid()), "; sesame-helper is started by sesamed");
-  return std::nullopt;
 }
 
 int run(int argc, char** argv) {
