@@ -118,7 +118,8 @@ void KnockTable::prefetch(const Address& source) const {
 
 KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t start_sec,
                                             std::uint16_t state, std::uint8_t progress,
-                                            std::uint64_t deadline_tick) {
+                                            std::uint64_t deadline_tick,
+                                            std::optional<std::uint32_t> keep_timer_started_by) {
   // One result object, returned on every path, so it is built in the caller's slot:
   // copying it out costs two store-forwarding stalls (a third of an insert).
   InsertResult result;
@@ -129,7 +130,7 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
   } else if (const std::uint32_t free = free_ways(ways)) {
     result.entry = ways + std::countr_zero(free);
     // A slot whose state the owner zeroed keeps its timer and is already counted.
-    if (!wheel_.scheduled(slot_of(result.entry))) ++size_;
+    if (!counted(slot_of(result.entry))) ++size_;
   } else {
     KnockEntry* victim = ways;
     for (std::uint32_t w = 1; w < kWays; ++w)
@@ -142,14 +143,25 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
     ++counters_.evictions;
     result.entry = victim;
   }
+  const std::uint32_t slot = slot_of(result.entry);
+  // Live and erased slots always have a timer pending, so only the others read the
+  // wheel. Never the timer being fired: expire() decides about it after on_due returns.
+  const bool keep_timer = keep_timer_started_by &&
+                          (result.entry->state != 0 || result.entry->erased != 0 || wheel_.scheduled(slot)) &&
+                          !wheel_.firing(slot) &&
+                          static_cast<std::int32_t>(result.entry->start_sec - *keep_timer_started_by) <= 0;
   *result.entry = KnockEntry{source, start_sec, state, progress, 0};
-  wheel_.schedule(slot_of(result.entry), deadline_tick);
+  if (!keep_timer) wheel_.schedule(slot, deadline_tick);
   ++counters_.inserts;
   return result;
 }
 
 void KnockTable::erase(KnockEntry* entry) {
-  if (entry && counted(slot_of(entry))) release(slot_of(entry));
+  if (!entry || !counted(slot_of(entry))) return;
+  --size_;
+  // Every counted slot has a timer: it stays, and frees the slot when it fires.
+  entry->state = 0;
+  entry->erased = 1;
 }
 
 void KnockTable::reschedule(KnockEntry* entry, std::uint64_t deadline_tick) {
@@ -157,9 +169,9 @@ void KnockTable::reschedule(KnockEntry* entry, std::uint64_t deadline_tick) {
 }
 
 void KnockTable::release(std::uint32_t slot) {
+  if (counted(slot)) --size_;
   wheel_.cancel(slot);
   slots_[slot] = KnockEntry{};
-  --size_;
 }
 
 }  // namespace sesame
