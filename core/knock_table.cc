@@ -124,6 +124,7 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
   // copying it out costs two store-forwarding stalls (a third of an insert).
   InsertResult result;
   if (state == 0) return result;
+  bool may_keep_timer = keep_timer_started_by.has_value();
   KnockEntry* ways = bucket(source);
   if (const std::uint32_t holding = ways_holding(ways, words(source))) {
     result.entry = ways + std::countr_zero(holding);
@@ -142,11 +143,14 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
     result.evicted = victim->source;
     ++counters_.evictions;
     result.entry = victim;
+    // Moved, not kept: a flood evicts as fast as it inserts, and kept timers would all
+    // come due at their victims' deadlines, a second's worth in the same tick.
+    may_keep_timer = false;
   }
   const std::uint32_t slot = slot_of(result.entry);
   // Live and erased slots always have a timer pending, so only the others read the
   // wheel. Never the timer being fired: expire() decides about it after on_due returns.
-  const bool keep_timer = keep_timer_started_by &&
+  const bool keep_timer = may_keep_timer &&
                           (result.entry->state != 0 || result.entry->erased != 0 || wheel_.scheduled(slot)) &&
                           !wheel_.firing(slot) &&
                           static_cast<std::int32_t>(result.entry->start_sec - *keep_timer_started_by) <= 0;

@@ -91,8 +91,9 @@ class KnockTable {
   // refused too (it would read as a free slot), uncounted.
   //
   // keep_timer_started_by: when the slot taken still has a timer pending (source's own
-  // entry, the evicted one, or an erased one whose timer has not fired) and the entry
-  // there started at or before this second (wrap-safe), that timer stays as it is
+  // entry, or an erased one whose timer has not fired; an evicted entry's timer always
+  // moves) and the entry there started at or before this second (wrap-safe), that
+  // timer stays as it is
   // rather than moving to deadline_tick. It is the owner's promise that such a timer
   // fires no later than deadline_tick, so on_due only comes early; in exchange a flood
   // that inserts and erases the same sources costs no timer-list work (two cache
