@@ -22,10 +22,12 @@ namespace sesame {
 struct RingOptions {
   std::string interface;  // for messages
   unsigned ifindex = 0;
-  // 16 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
-  // blocks and a slow worker has 4 MiB of slack before the kernel drops.
+  // 32 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
+  // blocks and a busy worker has 8 MiB of slack before the kernel drops: about 200 ms
+  // of a 300 k frames/s flood, longer than the worker spends on the timers that come
+  // due together at a second boundary (bench/README.md, flood benchmark).
   std::uint32_t block_size = std::uint32_t{1} << 18;
-  std::uint32_t block_count = 16;
+  std::uint32_t block_count = 32;
   // The kernel retires a partly filled block after this long, which bounds how long a
   // lone knock waits in the ring (half of it on average): knock latency.
   std::uint32_t retire_ms = 2;
