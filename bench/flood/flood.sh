@@ -31,7 +31,7 @@ FRAMES=2000000       # per full-speed flood
 IPV6_FRAMES=3000000  # the 1 Mi-source flood: every source about 3 times
 KNOCKS=10            # real sequences per run
 KNOCK_GAP_MS=200     # between their starts
-SWEEP_RATES="10000 20000 50000 100000 200000 max"
+SWEEP_RATES="1000 2000 5000 10000 20000 50000 100000 200000 max"
 FLOOD_RATE=max       # of the noise, stage1 and ipv6 scenarios
 SWEEP_SECONDS=3      # per sweep point: frames = rate * seconds
 FLOOD_TIMEOUT=30     # seconds; every trafgen run is also bounded by its frame count
