@@ -329,6 +329,20 @@ TEST(KnockTable, InsertKeepsAPendingTimerOfAnEntryStartedByTheBound) {
   EXPECT_EQ(due_ticks(table, 111, 150).back(), 150u);
 }
 
+TEST(KnockTable, InsertNeverKeepsTheTimerBeingFired) {
+  KnockTable table = one_bucket();
+  table.insert(source(1), 100, 1, 1, 5);
+  std::vector<std::uint64_t> ticks;
+  table.expire(5, [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+    table.erase(&e);
+    // The same slot, its timer firing: it moves to 9 however early the entry started.
+    EXPECT_EQ(table.insert(source(2), 100, 1, 1, 9, 200u).entry, &e);
+    return std::nullopt;
+  });
+  EXPECT_EQ(table.size(), 1u);
+  EXPECT_EQ(due_ticks(table, 6, 20), std::vector<std::uint64_t>{9});
+}
+
 TEST(KnockTable, StateZeroedByTheOwnerIsFreedWhenItsTimerFires) {
   KnockTable table = one_bucket();
   const auto erase_all = [](KnockEntry&) -> std::optional<std::uint64_t> { return std::nullopt; };
