@@ -85,8 +85,10 @@ struct ConfigDoor {
   ExecCommands exec;  // exec backend only
 };
 
-// Knock sources tracked at once by default.
-inline constexpr std::size_t kDefaultTableCapacity = std::size_t{1} << 20;
+// Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a
+// flood from enough sources touches entirely; with the rings and the process that keeps
+// sesamed under 32 MiB resident (bench/README.md, flood benchmark).
+inline constexpr std::size_t kDefaultTableCapacity = std::size_t{1} << 19;
 inline constexpr std::string_view kDefaultUser = "sesame";
 
 struct Config {

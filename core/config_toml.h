@@ -4,7 +4,7 @@
 //   interfaces = ["eth0"]          required: where knocks are sniffed
 //   user = "sesame"                sesamed's user once set up
 //   firewall = "ufw"               "ufw" (default), "nft" or "exec"
-//   table_capacity = 1048576       knock sources tracked at once
+//   table_capacity = 524288        knock sources tracked at once
 //   workers = 1                    packet-reading threads
 //   [log]  syslog = true, stderr = false, file = "/var/log/sesame.log" (none by default)
 //   [[door]]                       one per door, in matching order

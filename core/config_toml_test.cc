@@ -107,7 +107,7 @@ TEST(ConfigToml, Defaults) {
   const Config c = parse_ok(one_door("name = \"d\"\nsequence = [1]\nopen = 22\n")).config;
   EXPECT_EQ(c.user, "sesame");
   EXPECT_EQ(c.firewall, FirewallBackend::kUfw);
-  EXPECT_EQ(c.table_capacity, std::size_t{1} << 20);
+  EXPECT_EQ(c.table_capacity, std::size_t{1} << 19);
   EXPECT_EQ(c.workers, 1u);
   EXPECT_FALSE(c.keep_grants_on_shutdown);  // a clean shutdown closes every grant
   EXPECT_EQ(c.log, Logging{});

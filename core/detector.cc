@@ -1,10 +1,15 @@
 // Detector's table bookkeeping: the only place a step's outcome becomes table state.
 #include "core/detector.h"
 
+#include <algorithm>
+
 namespace sesame {
 
 Detector::Detector(const Matcher& matcher, const KnockTableOptions& table)
-    : matcher_(&matcher), table_(table) {}
+    : matcher_(&matcher), table_(table) {
+  for (StateId s = 0; s < matcher.state_count(); ++s)
+    longest_timeout_ = std::max(longest_timeout_, matcher.next_timeout(s));
+}
 
 void Detector::count(const DoorEvent& e) {
   switch (e.kind) {
@@ -24,8 +29,12 @@ void Detector::store(const Address& source, KnockEntry* entry, const Matcher::St
   const std::uint8_t progress = matcher_->progress(step.next);
   if (!entry) {
     // Only a start leads from no attempt to some; a refusal (full bucket, see
-    // KnockTable) drops the new attempts and is counted by the table.
-    table_.insert(source, now_sec, step.next, progress, deadline(now_sec, step.next));
+    // KnockTable) drops the new attempts and is counted by the table. The slot's old
+    // timer, if any, fires by its entry's start + longest_timeout_: when that is no
+    // later than this deadline it may stay (and is re-armed when it fires early).
+    const std::uint32_t timeout = matcher_->next_timeout(step.next);
+    table_.insert(source, now_sec, step.next, progress, deadline(now_sec, step.next),
+                  now_sec + timeout - longest_timeout_);
     return;
   }
   entry->state = step.next;

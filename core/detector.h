@@ -62,6 +62,12 @@ class Detector {
     store(k.src, entry, step, now.sec);
   }
 
+  // Starts loading the table state of k's source into cache if k is relevant to a
+  // door: for a caller that parses frames a few ahead of the one it applies.
+  void prefetch(const Knock& k) const {
+    if (matcher_->classify(k) != kIrrelevant) table_.prefetch(k.src);
+  }
+
   // Ends the attempts whose seq_timeout has passed by `now`, reporting each as
   // on_knock does. Call it every tick, also when no packet arrives.
   template <class OnEvent>
@@ -91,6 +97,9 @@ class Detector {
   }
 
   const Matcher* matcher_;
+  // The longest next_timeout of any state: a timer set for an entry that started at
+  // second s fires by (s + this) seconds at the latest.
+  std::uint32_t longest_timeout_ = 0;
   KnockTable table_;
   DetectorCounters counters_;
 };

@@ -97,6 +97,31 @@ TEST_F(DetectorTest, StaleAttemptRestartsOnAFirstKnock) {
   EXPECT_EQ(detector_.table().size(), 0u);
 }
 
+// One door, so one timeout: a source that fails and starts again reuses its slot and
+// the timer of its first start, which fires early and is re-armed from the new start.
+TEST(DetectorTimers, ARestartedSourceTimesOutFromItsNewStart) {
+  auto tcp = [](std::uint16_t p) { return KnockStep{Protocol::kTcp, p}; };
+  const std::vector<Door> one{Door{"ssh", {tcp(7000), tcp(8000), tcp(9000)}, 5, {tcp_flag::kSyn, 0}, std::nullopt}};
+  const Matcher matcher = *Matcher::build(one, std::vector{kServer});
+  Detector detector(matcher, KnockTableOptions{1024, {0x1234, 0x5678}, 4096, to_tick({100, 0})});
+  std::vector<std::uint32_t> timeouts;  // seconds at which they were reported
+  std::uint32_t now = 0;
+  auto record = [&](const Address&, const DoorEvent& e) {
+    if (e.kind == DoorEventKind::kTimeout) timeouts.push_back(now);
+  };
+  auto knock = [&](std::uint32_t sec) {
+    detector.on_knock(Knock{kClient, kServer, Protocol::kTcp, 7000, 40000, tcp_flag::kSyn, {}}, {sec, 0}, record);
+  };
+  knock(100);  // stage 1, times out at 105
+  knock(101);  // a wrong knock: no attempt left
+  knock(102);  // stage 1 again, times out at 107
+  EXPECT_EQ(detector.counters().failures, 1u);
+  EXPECT_EQ(detector.table().size(), 1u);
+  for (now = 101; now <= 110; ++now) detector.expire({now, 0}, record);
+  EXPECT_EQ(timeouts, std::vector<std::uint32_t>{107});
+  EXPECT_EQ(detector.table().size(), 0u);
+}
+
 class DetectorFloodTest : public DetectorTest {
  protected:
   DetectorFloodTest() : DetectorTest(64) {}

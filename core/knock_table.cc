@@ -118,18 +118,20 @@ void KnockTable::prefetch(const Address& source) const {
 
 KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t start_sec,
                                             std::uint16_t state, std::uint8_t progress,
-                                            std::uint64_t deadline_tick) {
+                                            std::uint64_t deadline_tick,
+                                            std::optional<std::uint32_t> keep_timer_started_by) {
   // One result object, returned on every path, so it is built in the caller's slot:
   // copying it out costs two store-forwarding stalls (a third of an insert).
   InsertResult result;
   if (state == 0) return result;
+  bool may_keep_timer = keep_timer_started_by.has_value();
   KnockEntry* ways = bucket(source);
   if (const std::uint32_t holding = ways_holding(ways, words(source))) {
     result.entry = ways + std::countr_zero(holding);
   } else if (const std::uint32_t free = free_ways(ways)) {
     result.entry = ways + std::countr_zero(free);
     // A slot whose state the owner zeroed keeps its timer and is already counted.
-    if (!wheel_.scheduled(slot_of(result.entry))) ++size_;
+    if (!counted(slot_of(result.entry))) ++size_;
   } else {
     KnockEntry* victim = ways;
     for (std::uint32_t w = 1; w < kWays; ++w)
@@ -141,15 +143,29 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
     result.evicted = victim->source;
     ++counters_.evictions;
     result.entry = victim;
+    // Moved, not kept: a flood evicts as fast as it inserts, and kept timers would all
+    // come due at their victims' deadlines, a second's worth in the same tick.
+    may_keep_timer = false;
   }
+  const std::uint32_t slot = slot_of(result.entry);
+  // Live and erased slots always have a timer pending, so only the others read the
+  // wheel. Never the timer being fired: expire() decides about it after on_due returns.
+  const bool keep_timer = may_keep_timer &&
+                          (result.entry->state != 0 || result.entry->erased != 0 || wheel_.scheduled(slot)) &&
+                          !wheel_.firing(slot) &&
+                          static_cast<std::int32_t>(result.entry->start_sec - *keep_timer_started_by) <= 0;
   *result.entry = KnockEntry{source, start_sec, state, progress, 0};
-  wheel_.schedule(slot_of(result.entry), deadline_tick);
+  if (!keep_timer) wheel_.schedule(slot, deadline_tick);
   ++counters_.inserts;
   return result;
 }
 
 void KnockTable::erase(KnockEntry* entry) {
-  if (entry && counted(slot_of(entry))) release(slot_of(entry));
+  if (!entry || !counted(slot_of(entry))) return;
+  --size_;
+  // Every counted slot has a timer: it stays, and frees the slot when it fires.
+  entry->state = 0;
+  entry->erased = 1;
 }
 
 void KnockTable::reschedule(KnockEntry* entry, std::uint64_t deadline_tick) {
@@ -157,9 +173,9 @@ void KnockTable::reschedule(KnockEntry* entry, std::uint64_t deadline_tick) {
 }
 
 void KnockTable::release(std::uint32_t slot) {
+  if (counted(slot)) --size_;
   wheel_.cancel(slot);
   slots_[slot] = KnockEntry{};
-  --size_;
 }
 
 }  // namespace sesame

@@ -20,7 +20,8 @@ struct KnockEntry {
   std::uint32_t start_sec = 0;  // wall-clock second the attempt started; compare wrap-safe
   std::uint16_t state = 0;      // the matcher's id of the attempts in progress; 0: free slot
   std::uint8_t progress = 0;    // knocks the furthest attempt has seen; 1: only the first
-  std::uint8_t reserved = 0;    // zero; names the padding so the size is explicit
+  std::uint8_t erased = 0;      // the table's: 1 once erase() freed the slot while its
+                                // timer is still pending (see erase())
 };
 static_assert(sizeof(KnockEntry) == 24,
               "24 bytes of entry + 8 bytes of timer links = the 32-byte budget per source");
@@ -88,10 +89,22 @@ class KnockTable {
   // TimerWheel::schedule clamps). If source is already present, its entry is
   // overwritten. Refused (nullptr, counted) by the eviction rule above; state 0 is
   // refused too (it would read as a free slot), uncounted.
+  //
+  // keep_timer_started_by: when the slot taken still has a timer pending (source's own
+  // entry, or an erased one whose timer has not fired; an evicted entry's timer always
+  // moves) and the entry there started at or before this second (wrap-safe), that
+  // timer stays as it is
+  // rather than moving to deadline_tick. It is the owner's promise that such a timer
+  // fires no later than deadline_tick, so on_due only comes early; in exchange a flood
+  // that inserts and erases the same sources costs no timer-list work (two cache
+  // misses each). Nullopt: the timer always moves.
   InsertResult insert(const Address& source, std::uint32_t start_sec, std::uint16_t state,
-                      std::uint8_t progress, std::uint64_t deadline_tick);
-  // Frees entry and cancels its timer. entry must come from this table's find() or
-  // insert(); nullptr or an already free slot does nothing.
+                      std::uint8_t progress, std::uint64_t deadline_tick,
+                      std::optional<std::uint32_t> keep_timer_started_by = std::nullopt);
+  // Frees entry at once (find() misses it, size() drops, insert() may reuse it). Its
+  // timer is left to fire, when it frees nothing and calls nothing, unless an insert()
+  // reuses the slot first; so an erase costs no timer-list work. entry must come from
+  // this table's find() or insert(); nullptr or an already free slot does nothing.
   void erase(KnockEntry* entry);
   // Moves entry's timer; does nothing for nullptr or a free slot.
   void reschedule(KnockEntry* entry, std::uint64_t deadline_tick);
@@ -133,9 +146,10 @@ class KnockTable {
   std::uint32_t slot_of(const KnockEntry* entry) const {
     return static_cast<std::uint32_t>(entry - slots_);
   }
-  // Whether size() counts slot: live, or state zeroed by the owner with a timer left.
+  // Whether size() counts slot: live, or state zeroed by the owner with a timer left
+  // (an erased slot's timer is not counted).
   bool counted(std::uint32_t slot) const {
-    return slots_[slot].state != 0 || wheel_.scheduled(slot);
+    return slots_[slot].state != 0 || (slots_[slot].erased == 0 && wheel_.scheduled(slot));
   }
   void release(std::uint32_t slot);
 

@@ -271,6 +271,78 @@ TEST(KnockTable, OnDueThatErasesOrReplacesItsEntryWins) {
   EXPECT_EQ(table.size(), 0u);
 }
 
+// Ticks at which expire() called on_due while the clock went from..to, one tick at a
+// time; each call erases its entry.
+std::vector<std::uint64_t> due_ticks(KnockTable& table, std::uint64_t from, std::uint64_t to) {
+  std::vector<std::uint64_t> ticks;
+  for (std::uint64_t t = from; t <= to; ++t)
+    table.expire(t, [&](KnockEntry&) -> std::optional<std::uint64_t> {
+      ticks.push_back(t);
+      return std::nullopt;
+    });
+  return ticks;
+}
+
+TEST(KnockTable, EraseLeavesTheTimerToFireWithoutACall) {
+  KnockTable table = one_bucket();
+  KnockEntry* e = table.insert(source(1), 100, 1, 1, 5).entry;
+  table.erase(e);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(table.find(source(1)), nullptr);
+  table.erase(e);  // already free
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_TRUE(due_ticks(table, 1, 10).empty());
+  EXPECT_EQ(table.size(), 0u);
+
+  // Reused before its timer fires, an erased slot is counted once and its timer moves.
+  e = table.insert(source(2), 100, 1, 1, 20).entry;
+  table.erase(e);
+  ASSERT_EQ(table.insert(source(3), 100, 1, 1, 30).entry, e);
+  EXPECT_EQ(table.size(), 1u);
+  EXPECT_EQ(due_ticks(table, 11, 40), std::vector<std::uint64_t>{30});
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(KnockTable, InsertKeepsAPendingTimerOfAnEntryStartedByTheBound) {
+  KnockTable table = one_bucket();
+  KnockEntry* e = table.insert(source(1), 100, 1, 1, 5).entry;
+  table.erase(e);
+  // The erased entry started at 100, not after the bound: its timer stays at 5, early.
+  ASSERT_EQ(table.insert(source(2), 101, 1, 1, 20, 100u).entry, e);
+  EXPECT_EQ(due_ticks(table, 1, 30), std::vector<std::uint64_t>{5});
+
+  // Started after the bound: the timer moves to the new deadline.
+  e = table.insert(source(3), 200, 1, 1, 40).entry;
+  table.erase(e);
+  ASSERT_EQ(table.insert(source(4), 201, 1, 1, 50, 199u).entry, e);
+  EXPECT_EQ(due_ticks(table, 31, 60), std::vector<std::uint64_t>{50});
+
+  // A present source overwritten keeps its timer the same way; an evicted one's moves.
+  e = table.insert(source(5), 300, 1, 1, 70).entry;
+  ASSERT_EQ(table.insert(source(5), 301, 2, 2, 90, 300u).entry, e);
+  EXPECT_EQ(due_ticks(table, 61, 100), std::vector<std::uint64_t>{70});
+  for (std::uint32_t i = 0; i < KnockTable::kWays; ++i) table.insert(source(10 + i), 400, 1, 1, 110 + i);
+  const auto r = table.insert(source(99), 401, 1, 1, 150, 400u);
+  ASSERT_EQ(r.evicted, source(10)) << "equal progress and starts: the first way goes";
+  EXPECT_EQ(due_ticks(table, 101, 110), std::vector<std::uint64_t>{});
+  EXPECT_EQ(table.size(), KnockTable::kWays);
+  EXPECT_EQ(due_ticks(table, 111, 150).back(), 150u);
+}
+
+TEST(KnockTable, InsertNeverKeepsTheTimerBeingFired) {
+  KnockTable table = one_bucket();
+  table.insert(source(1), 100, 1, 1, 5);
+  std::vector<std::uint64_t> ticks;
+  table.expire(5, [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+    table.erase(&e);
+    // The same slot, its timer firing: it moves to 9 however early the entry started.
+    EXPECT_EQ(table.insert(source(2), 100, 1, 1, 9, 200u).entry, &e);
+    return std::nullopt;
+  });
+  EXPECT_EQ(table.size(), 1u);
+  EXPECT_EQ(due_ticks(table, 6, 20), std::vector<std::uint64_t>{9});
+}
+
 TEST(KnockTable, StateZeroedByTheOwnerIsFreedWhenItsTimerFires) {
   KnockTable table = one_bucket();
   const auto erase_all = [](KnockEntry&) -> std::optional<std::uint64_t> { return std::nullopt; };

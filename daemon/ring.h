@@ -22,10 +22,12 @@ namespace sesame {
 struct RingOptions {
   std::string interface;  // for messages
   unsigned ifindex = 0;
-  // 16 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
-  // blocks and a slow worker has 4 MiB of slack before the kernel drops.
+  // 32 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
+  // blocks and a busy worker has 8 MiB of slack before the kernel drops: about 200 ms
+  // of a 300 k frames/s flood, longer than the worker spends on the timers that come
+  // due together at a second boundary (bench/README.md, flood benchmark).
   std::uint32_t block_size = std::uint32_t{1} << 18;
-  std::uint32_t block_count = 16;
+  std::uint32_t block_count = 32;
   // The kernel retires a partly filled block after this long, which bounds how long a
   // lone knock waits in the ring (half of it on average): knock latency.
   std::uint32_t retire_ms = 2;
@@ -73,11 +75,12 @@ class Ring {
   const std::string& interface() const { return interface_; }
 
   // Hands every frame of every block the kernel has retired to on_frame(const
-  // RingFrame&), in ring order, and gives each block back after its last frame. Stops
+  // RingFrame&), in ring order, calls block_done() after each block's last frame, and
+  // then gives the block back (frame bytes stay valid until block_done returns). Stops
   // at the first block the kernel still owns: the poll is edge-triggered, so a wakeup
   // must drain everything retired by then. Returns the number of blocks walked.
-  template <class OnFrame>
-  std::size_t drain(OnFrame&& on_frame) {
+  template <class OnFrame, class OnBlockDone>
+  std::size_t drain(OnFrame&& on_frame, OnBlockDone&& block_done) {
     std::size_t blocks = 0;
     for (;;) {
       tpacket_block_desc* block = block_at(next_block_);
@@ -85,6 +88,7 @@ class Ring {
       // Acquire: the frames the kernel wrote before handing the block over are visible.
       if ((status.load(std::memory_order_acquire) & TP_STATUS_USER) == 0) return blocks;
       walk(block, on_frame);
+      block_done();
       // Release: done reading before the kernel may write again.
       status.store(TP_STATUS_KERNEL, std::memory_order_release);
       next_block_ = (next_block_ + 1) % block_count_;

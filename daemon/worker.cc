@@ -98,14 +98,18 @@ std::expected<void, SysError> Worker::run() {
       } else if (c.result < 0) {
         return std::unexpected(SysError{str_cat("io_uring poll on ", rings_[c.tag].interface()), -c.result});
       } else {
-        rings_[c.tag].drain([this](const RingFrame& f) { on_frame(f); });
+        drain(rings_[c.tag]);
       }
     }
   }
 }
 
+void Worker::drain(Ring& ring) {
+  ring.drain([this](const RingFrame& f) { on_frame(f); }, [this] { apply_window(); });
+}
+
 void Worker::drain_all() {
-  for (Ring& r : rings_) r.drain([this](const RingFrame& f) { on_frame(f); });
+  for (Ring& r : rings_) drain(r);
 }
 
 void Worker::on_frame(const RingFrame& frame) {
@@ -120,8 +124,23 @@ void Worker::on_frame(const RingFrame& frame) {
     ++counters_.ipv6_ignored;
     return;
   }
-  detector_->on_knock(*knock, PacketTime{frame.sec, frame.nsec},
+  // Full: the oldest is applied to make room (order is kept, only delayed).
+  if (window_count_ == kPrefetchDistance) apply_oldest();
+  detector_->prefetch(*knock);
+  window_[(window_first_ + window_count_) % kPrefetchDistance] = {*knock, PacketTime{frame.sec, frame.nsec}};
+  ++window_count_;
+}
+
+void Worker::apply_window() {
+  while (window_count_ > 0) apply_oldest();
+}
+
+void Worker::apply_oldest() {
+  const PendingKnock& oldest = window_[window_first_];
+  detector_->on_knock(oldest.knock, oldest.time,
                       [this](const Address& source, const DoorEvent& e) { report(source, e); });
+  window_first_ = (window_first_ + 1) % kPrefetchDistance;
+  --window_count_;
 }
 
 void Worker::report(const Address& source, const DoorEvent& event) {

@@ -3,6 +3,7 @@
 // hands it a new Ruleset or tells it to stop.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -56,8 +57,13 @@ class Worker {
   bool take_mail();
   void wake();
   void start_detector(std::shared_ptr<const Ruleset> ruleset);
+  // Reads every retired block of the ring; the knocks in them are applied before each
+  // block goes back to the kernel.
+  void drain(Ring& ring);
   void drain_all();
   void on_frame(const RingFrame& frame);
+  void apply_window();
+  void apply_oldest();
   void report(const Address& source, const DoorEvent& event);
   void tick();
   void publish();
@@ -73,6 +79,17 @@ class Worker {
   // Owned by the worker thread.
   std::shared_ptr<const Ruleset> ruleset_;
   std::optional<Detector> detector_;
+  // Knocks parsed but not yet applied, oldest at window_first_: each is applied
+  // kPrefetchDistance frames after its table bucket was prefetched, which hides the
+  // cache misses of a table (or a flood's share of it) larger than the cache.
+  struct PendingKnock {
+    Knock knock;  // its payload points into a block still held
+    PacketTime time;
+  };
+  static constexpr std::size_t kPrefetchDistance = 8;
+  std::array<PendingKnock, kPrefetchDistance> window_{};
+  std::size_t window_first_ = 0;
+  std::size_t window_count_ = 0;
   SnifferCounters counters_;           // frames and rejects; detector and table below
   DetectorCounters retired_detector_;  // of detectors replaced by reloads
   KnockTable::Counters retired_table_;

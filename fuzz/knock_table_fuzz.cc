@@ -42,6 +42,8 @@ Address source(std::uint8_t byte) {
 
 // What the model knows of one slot: a live entry, or one whose state the owner zeroed
 // directly (still counted and timed until its timer fires or insert reuses it).
+// Slots freed by erase() are kept apart (Model::erased): uncounted, their timer still
+// pending until it fires or an insert reuses them.
 struct Slot {
   Address source;
   std::uint32_t start_sec;
@@ -58,11 +60,14 @@ struct Model {
   std::uint64_t wheel_buckets;
   std::uint64_t now;  // while expire() runs: the tick being fired
   std::map<const KnockEntry*, Slot> slots;
+  std::map<const KnockEntry*, Slot> erased;  // start_sec and fire of what erase() freed
   KnockTable::Counters counters;
-  // While an on_due runs: its entry, and whether the callback erased, replaced or
-  // rescheduled it (then its return value does not count).
+  // While an on_due runs: its entry, whether the callback erased, replaced or
+  // rescheduled it (then its return value does not count), and whether its timer
+  // moved (an erase leaves it firing).
   const KnockEntry* due = nullptr;
   bool due_moved = false;
+  bool due_timer_moved = false;
   std::vector<KnockEntry*> seen;  // every pointer handed out, for stale erases
 
   std::uint64_t fire_at(std::uint64_t deadline) const {
@@ -76,8 +81,15 @@ struct Model {
   std::size_t live_count() const {
     return static_cast<std::size_t>(std::ranges::count_if(slots, [](const auto& kv) { return kv.second.state != 0; }));
   }
-  void touch(const KnockEntry* p) {
-    if (p && p == due) due_moved = true;
+  void touch(const KnockEntry* p, bool timer_moved) {
+    if (p && p == due) {
+      due_moved = true;
+      due_timer_moved = due_timer_moved || timer_moved;
+    }
+  }
+  // Drops erased slots whose timers fired by `tick` (they free the slot, no call).
+  void fire_erased(std::uint64_t tick) {
+    std::erase_if(erased, [&](const auto& kv) { return kv.second.fire <= tick; });
   }
   void remember(KnockEntry* p) {
     if (p && seen.size() < 64 && std::ranges::find(seen, p) == seen.end()) seen.push_back(p);
@@ -103,13 +115,26 @@ void insert(KnockTable& table, Model& m, ByteReader& in) {
   const auto state = static_cast<std::uint16_t>(in.u8() % 4);
   const auto progress = static_cast<std::uint8_t>(in.u8() % 5);
   const std::uint64_t d = deadline(in, m.now);
-  const KnockTable::InsertResult r = table.insert(src, start, state, progress, d);
+  // Not from an on_due: a zeroed or erased slot due at this very tick may or may not
+  // have fired yet (the model does not know the order within a tick), nor so whether
+  // its timer can stay. KnockTable.InsertNeverKeepsTheTimerBeingFired covers that case.
+  std::optional<std::uint32_t> keep_bound;
+  if (in.u8() & 1 && !m.due) keep_bound = 1000 + in.u8();
+  const KnockTable::InsertResult r = table.insert(src, start, state, progress, d, keep_bound);
   m.remember(r.entry);
   if (state == 0) {
     check(!r.entry && !r.evicted);
     return;
   }
-  const Slot fresh{src, start, state, progress, m.fire_at(d)};
+  // The timer stays when the slot had one pending, its occupant started by the bound,
+  // it is not an eviction and not the timer being fired.
+  const Slot* before = nullptr;
+  if (const auto it = m.slots.find(r.entry); it != m.slots.end()) before = &it->second;
+  if (const auto it = m.erased.find(r.entry); it != m.erased.end()) before = &it->second;
+  const bool firing = r.entry == m.due && !m.due_timer_moved;
+  const bool kept = keep_bound && before && !r.evicted && !firing &&
+                    static_cast<std::int32_t>(before->start_sec - *keep_bound) <= 0;
+  const Slot fresh{src, start, state, progress, kept ? before->fire : m.fire_at(d)};
   if (const KnockEntry* present = m.live(src)) {
     check(r.entry == present && !r.evicted);
   } else if (!r.entry) {
@@ -135,22 +160,26 @@ void insert(KnockTable& table, Model& m, ByteReader& in) {
     check(it == m.slots.end() || it->second.state == 0);
     if (m.one_bucket) check(m.live_count() < KnockTable::kWays);
   }
+  m.erased.erase(r.entry);
   m.slots[r.entry] = fresh;
-  m.touch(r.entry);
+  m.touch(r.entry, !kept);
   ++m.counters.inserts;
 }
 
 void erase(KnockTable& table, Model& m, KnockEntry* p) {
   table.erase(p);
-  if (p) m.slots.erase(p);
-  m.touch(p);
+  if (const auto it = m.slots.find(p); it != m.slots.end()) {
+    m.erased[p] = it->second;
+    m.slots.erase(it);
+  }
+  m.touch(p, false);
 }
 
 void reschedule(KnockTable& table, Model& m, KnockEntry* p, std::uint64_t d) {
   table.reschedule(p, d);
   if (const auto it = m.slots.find(p); it != m.slots.end()) {
     it->second.fire = m.fire_at(d);
-    m.touch(p);
+    m.touch(p, true);
   }
 }
 
@@ -178,8 +207,10 @@ std::optional<std::uint64_t> on_due(KnockTable& table, Model& m, ByteReader& in,
   check(it != m.slots.end());
   const std::uint64_t tick = it->second.fire;
   check(tick <= target && tick >= m.now);
-  // Zeroed slots due earlier were freed without a call; live ones due earlier fired.
+  // Zeroed and erased slots due earlier were freed without a call; live ones due
+  // earlier fired.
   std::erase_if(m.slots, [&](const auto& kv) { return kv.second.state == 0 && kv.second.fire < tick; });
+  m.fire_erased(tick - 1);
   for (const auto& [p, s] : m.slots) check(s.fire >= tick);
   m.now = tick;
   const Slot& s = it->second;
@@ -187,6 +218,7 @@ std::optional<std::uint64_t> on_due(KnockTable& table, Model& m, ByteReader& in,
         e.start_sec == s.start_sec);
   m.due = &e;
   m.due_moved = false;
+  m.due_timer_moved = false;
   for (bool more = act; more && in.ok();) {
     switch (in.u8() % 7) {
       case 0:
@@ -219,6 +251,8 @@ std::optional<std::uint64_t> on_due(KnockTable& table, Model& m, ByteReader& in,
   const std::optional<std::uint64_t> keep_until =
       in.u8() & 1 ? std::optional<std::uint64_t>(deadline(in, m.now)) : std::nullopt;
   m.due = nullptr;
+  // A timer left firing (by an erase, or nothing) is released now.
+  if (!m.due_timer_moved) m.erased.erase(&e);
   if (!m.due_moved) {
     Slot& after = m.slots.at(&e);
     if (keep_until && after.state != 0)
@@ -238,11 +272,13 @@ void expire(KnockTable& table, Model& m, ByteReader& in, std::uint64_t target, b
   // at the tick that shares its bucket.
   if (target - m.now > m.wheel_buckets) {
     for (auto& [p, s] : m.slots) s.fire = target - (target - s.fire) % m.wheel_buckets;
+    for (auto& [p, s] : m.erased) s.fire = target - (target - s.fire) % m.wheel_buckets;
     m.now = target - m.wheel_buckets;
   }
   table.expire(target, [&](KnockEntry& e) { return on_due(table, m, in, e, target, act); });
   for (const auto& [p, s] : m.slots) check(s.fire > target || s.state == 0);
   std::erase_if(m.slots, [&](const auto& kv) { return kv.second.fire <= target; });
+  m.fire_erased(target);
   m.now = target;
 }
 
