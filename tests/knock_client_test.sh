@@ -5,7 +5,7 @@
 # and both must print the same lines and exit alike. Then `sesame knock` opens a door
 # of a running sesamed with sesame-helper and real ufw, both started as
 # systemd/sesamed.service would start them (its capability bounding set, no_new_privs,
-# a notify socket), over IPv6 with a mixed TCP/UDP sequence and over IPv4; sesamed
+# its system-call filter, a notify socket), over IPv6 with a mixed TCP/UDP sequence and over IPv4; sesamed
 # sends READY=1 only as its unprivileged user, RELOADING=1 and READY=1 on SIGHUP,
 # STOPPING=1 on SIGTERM.
 #
@@ -163,7 +163,9 @@ with open(sys.argv[2], "w") as log:
 PY
 PIDS+=("$!")
 wait_until 10 test -S "$NOTIFY" || die "no notify socket"
+# The unit's SystemCallFilter= too, applied as systemd would (PID 1 here is not systemd).
 ip netns exec "$SRV" env NOTIFY_SOCKET="$NOTIFY" setpriv --bounding-set "-all,$bounding" --no-new-privs \
+  "$PYTHON" "$(dirname "$0")/unit_syscall_filter.py" "$UNIT" \
   "$SESAMED" -c "$CONF" --helper "$HELPER" --state-dir "$WORK/state" 2>>"$WORK/sesamed.err" &
 SESAMED_PID=$!
 PIDS+=("$SESAMED_PID")
