@@ -77,18 +77,29 @@ TEST(SnifferSeccomp, ExecKills) {
       ::testing::KilledBySignal(SIGSYS), "");
 }
 
+// The wait status of a child that runs /bin/true (exec) or calls unshare, as the
+// helper's commands would, under the helper's filter.
+int child_status(bool exec_true) {
+  const pid_t child = fork();
+  if (child == 0) {
+    if (exec_true) {
+      char* const argv[] = {const_cast<char*>("true"), nullptr};
+      execv("/bin/true", argv);
+      _exit(127);
+    }
+    unshare(0);
+    _exit(0);
+  }
+  int status = 0;
+  return waitpid(child, &status, 0) == child ? status : -1;
+}
+
 TEST(HelperSeccomp, CommandsStillRun) {
   EXPECT_EXIT(
       ([] {
         helper_filter();
-        const pid_t child = fork();
-        if (child == 0) {
-          char* const argv[] = {const_cast<char*>("true"), nullptr};
-          execv("/bin/true", argv);
-          _exit(127);
-        }
-        int status = 0;
-        _exit(waitpid(child, &status, 0) == child && WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+        const int status = child_status(true);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
       }()),
       ::testing::ExitedWithCode(0), "");
 }
@@ -108,13 +119,8 @@ TEST(HelperSeccomp, CommandsInheritTheFilter) {
       ([] {
         helper_filter();
         // A child the helper runs is bound the same way: unshare kills it, not us.
-        const pid_t child = fork();
-        if (child == 0) {
-          unshare(0);
-          _exit(0);
-        }
-        int status = 0;
-        _exit(waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS ? 0 : 1);
+        const int status = child_status(false);
+        _exit(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS ? 0 : 1);
       }()),
       ::testing::ExitedWithCode(0), "");
 }

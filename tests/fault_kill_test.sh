@@ -11,6 +11,7 @@ SESAMED=${1:?usage: fault_kill_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 HELPER=${2:?usage: fault_kill_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 . "$(dirname "$0")/netns.sh"
 . "$(dirname "$0")/ufw_server.sh"
+. "$(dirname "$0")/helper_common.sh"
 
 require_root_and_netns
 command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
@@ -22,17 +23,6 @@ SEED=${SESAME_FAULT_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$SEED
 ROUNDS=${SESAME_FAULT_ROUNDS:-6}
 PORT=2222
-failures=0
-fail() {
-  echo "FAIL: $* (seed $SEED)"
-  failures=$((failures + 1))
-}
-ok() { note "ok: $*"; }
-
-host_firewall() {
-  { iptables-save 2>/dev/null; ip6tables-save 2>/dev/null; nft -s list ruleset 2>/dev/null; } |
-    grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//g'
-}
 HOST_BEFORE=$(host_firewall)
 setup_namespaces
 isolate_ufw
@@ -62,21 +52,9 @@ open_sources() {
   { srv iptables -S ufw-user-input; srv ip6tables -S ufw6-user-input; } 2>/dev/null |
     grep -E -- "--dport ($PORT|$((PORT + 1)))" | grep -oE -- '-s [0-9a-f.:]+' | cut -d' ' -f2 | sort -u
 }
-helper_pid() {
-  local p
-  p=$(cat /proc/"$SESAMED_PID"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -m1 .) || return 1
-  [ -n "$p" ] && echo "$p"
-}
-start_both() {
+start_fresh() {
   : >"$LOG"
-  ip netns exec "$SRV" "$SESAMED" -c "$CONF" --helper "$HELPER" --state-dir "$STATE" \
-    2>>"$WORK/sesamed.err" >/dev/null &
-  SESAMED_PID=$!
-  PIDS+=("$SESAMED_PID")
-  wait_for_line "$LOG" 'starting up, listening on' 20 || die "sesamed did not start: $(cat "$WORK/sesamed.err")"
-  wait_until 10 helper_pid >/dev/null || die "no sesame-helper under sesamed"
-  HELPER_PID=$(helper_pid)
-  wait_until 20 grep -Fq 'helper: ready' "$LOG" || die "the helper did not get ready"
+  start_both
 }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
@@ -99,7 +77,7 @@ for n in 10 11 12 13; do add_client_source "$n"; done
 
 note "seed $SEED, $ROUNDS rounds"
 for round in $(seq "$ROUNDS"); do
-  start_both
+  start_fresh
   knocker &
   KNOCKER=$!
   PIDS+=("$KNOCKER")
@@ -125,7 +103,7 @@ for round in $(seq "$ROUNDS"); do
   missing=""
   for s in $left; do grep -Fq "$s" "$STATE/grants" 2>/dev/null || missing+=" $s"; done
   [ -z "$missing" ] || fail "round $round: open in ufw but not in the journal:$missing"
-  start_both
+  start_fresh
   left_after=$(open_sources)
   [ -z "$left_after" ] || fail "round $round: still open after the restart: $(echo $left_after)"
   [ -s "$STATE/grants" ] && fail "round $round: journal not empty after the restart: $(cat "$STATE/grants")"
@@ -141,7 +119,7 @@ trap - EXIT
 HOST_AFTER=$(host_firewall)
 [ "$HOST_BEFORE" = "$HOST_AFTER" ] && ok "host firewall unchanged" || fail "host firewall changed"
 if [ "$failures" -ne 0 ]; then
-  echo "FAILED: $failures checks (seed $SEED)"
+  echo "FAILED: $failures checks (seed $SEED; SESAME_FAULT_SEED=$SEED replays)"
   tail -20 "$WORK/sesamed.err" 2>/dev/null
   exit 1
 fi

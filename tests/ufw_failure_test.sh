@@ -12,6 +12,7 @@ SESAMED=${1:?usage: ufw_failure_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 HELPER=${2:?usage: ufw_failure_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 . "$(dirname "$0")/netns.sh"
 . "$(dirname "$0")/ufw_server.sh"
+. "$(dirname "$0")/helper_common.sh"
 
 require_root_and_netns
 command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
@@ -20,16 +21,6 @@ command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
 [ -d /etc/ufw ] || skip "/etc/ufw does not exist"
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-ok() { note "ok: $*"; }
-host_firewall() {
-  { iptables-save 2>/dev/null; ip6tables-save 2>/dev/null; nft -s list ruleset 2>/dev/null; } |
-    grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//g'
-}
 HOST_BEFORE=$(host_firewall)
 setup_namespaces
 isolate_ufw
@@ -77,7 +68,7 @@ wait_ready() {
   wait_for_line "$LOG" 'starting up, listening on' 20 || die "sesamed did not start: $(tail -5 "$WORK/sesamed.err")"
   wait_until 20 grep -Fq 'helper: ready' "$LOG" || die "the helper did not get ready"
 }
-stop_both() {
+stop_sesamed() {
   stop_pid "$SESAMED_PID"
   forget_pid "$SESAMED_PID"
 }
@@ -110,7 +101,7 @@ grep -Fq "exited with status 1: ERROR: simulated failure of ufw prepend" "$LOG" 
 journal_empty && ok "journal empty" || fail "journal lists a grant that is not open: $(cat "$STATE/grants")"
 kill -0 "$SESAMED_PID" 2>/dev/null && kill -0 "$(cat /proc/"$SESAMED_PID"/task/*/children | cut -d' ' -f1)" &&
   ok "both processes still run" || fail "a process died"
-stop_both
+stop_sesamed
 
 note "ufw failing at everything: the grant may be partly open, so the journal keeps it"
 printf '#!/bin/sh\necho "ERROR: simulated failure of ufw $1" >&2\nexit 1\n' >"$FAKE"
@@ -120,7 +111,7 @@ knock_once 4
 wait_for_line "$LOG" "198.18.0.4: ssh: the firewall refused 2222/tcp and undoing it failed" 10 &&
   ok "said it could not undo" || fail "no 'undoing it failed' line"
 grep -Fq "198.18.0.4" "$STATE/grants" && ok "the journal keeps it" || fail "the journal lost a grant that may be open"
-stop_both
+stop_sesamed
 grep -Fq "198.18.0.4" "$STATE/grants" && ok "still journalled after a shutdown whose close failed" ||
   fail "the journal dropped it at shutdown"
 note "the real ufw again: the next start closes it"
@@ -128,7 +119,7 @@ start_with_ufw real
 wait_ready
 journal_empty && ok "journal empty after the restart" || fail "journal still lists: $(cat "$STATE/grants")"
 grep -Fq "closing 198.18.0.4: ssh" "$LOG" && ok "closed as a leftover" || fail "no leftover line"
-stop_both
+stop_sesamed
 
 note "ufw hanging: killed after the command timeout, the helper goes on"
 printf '#!/bin/sh\n[ "$1" = prepend ] && exec sleep 600\nexec %s "$@"\n' "$WORK/real-ufw" >"$FAKE"
@@ -145,7 +136,7 @@ wait_for_line "$LOG" "198.18.0.3: ssh: not opened" 15 && ok "hung open undone, n
 journal_empty && ok "journal empty" || fail "journal lists a grant that is not open: $(cat "$STATE/grants")"
 pgrep -f "sleep 600" >/dev/null && fail "the hung command's process is still there" || ok "no process left behind"
 kill -0 "$SESAMED_PID" 2>/dev/null && ok "sesamed still runs" || fail "sesamed died"
-stop_both
+stop_sesamed
 
 if [ "$failures" -ne 0 ]; then
   tail -20 "$LOG"
