@@ -3,7 +3,8 @@
 # namespace whose /etc/ufw is a private copy, a TCP listener on the door port, Debian's
 # `knock` in a client namespace. A connection fails before the knock and succeeds after
 # it, only from the knocking address; the grant closes after open_for and on the close
-# sequence; a second knock extends a grant instead of adding a rule; IPv6 too; kill -9 of
+# sequence; a second knock extends a grant instead of adding a rule; IPv6 too; an
+# identical rule an admin added by hand survives a grant's close; kill -9 of
 # both processes with a grant open, then a restart, leaves no rule; SIGTERM closes the
 # grants; the helper's death stops sesamed. The host's firewall is compared before and
 # after. Prints the knock-to-open latency (last knock sent to rule in the kernel).
@@ -98,6 +99,17 @@ for n in 4 5 6 7; do
   wait_until 5 rule_gone "198.18.0.$n" || fail "rule for 198.18.0.$n did not close"
 done
 print_latencies "${latencies[@]}"
+
+# An identical rule an admin added by hand: the grant's rule is skipped by ufw, and
+# closing the grant leaves the admin's rule alone.
+srv ufw allow from 198.18.0.10 to any port "$PORT" proto tcp >/dev/null || fail "could not add the admin's rule"
+knock_from 10 "$SERVER4" 7000 8000 9000
+wait_for_line "$LOG" "198.18.0.10: ssh: opened" 5 || fail "no 'opened' line for 198.18.0.10"
+knock_from 10 "$SERVER4" 9000 8000 7000
+wait_for_line "$LOG" "198.18.0.10: ssh: closed" 5 || fail "no 'closed' line for 198.18.0.10"
+rule_in_place 198.18.0.10 && ok "the admin's identical rule outlives the grant" ||
+  fail "closing the grant deleted the admin's rule"
+srv ufw delete allow from 198.18.0.10 to any port "$PORT" proto tcp >/dev/null
 
 # 7. kill -9 both with a grant open: the rule stays (nobody closed it) until the restart.
 knock_from 8 "$SERVER4" 7000 8000 9000

@@ -7,22 +7,21 @@
 namespace sesame {
 namespace {
 
-std::vector<std::string> rule_argv(std::string_view verb, const Address& source, KnockStep port) {
-  return {"ufw", std::string(verb), "allow", "from", source.to_string(), "to", "any",
-          "port", std::to_string(port.port), "proto", std::string(protocol_name(port.protocol))};
+std::vector<std::string> rule_argv(std::string_view verb, const Address& source, KnockStep port,
+                                   std::string_view door) {
+  return {"ufw", std::string(verb), "allow", "from", source.to_string(), "to", "any", "port",
+          std::to_string(port.port), "proto", std::string(protocol_name(port.protocol)), "comment",
+          str_cat("sesame ", door)};
 }
 
 }  // namespace
 
 std::vector<std::string> ufw_open_argv(const Address& source, KnockStep port, std::string_view door) {
-  std::vector<std::string> argv = rule_argv("prepend", source, port);
-  argv.push_back("comment");
-  argv.push_back(str_cat("sesame ", door));
-  return argv;
+  return rule_argv("prepend", source, port, door);
 }
 
-std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port) {
-  return rule_argv("delete", source, port);
+std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port, std::string_view door) {
+  return rule_argv("delete", source, port, door);
 }
 
 bool UfwBackend::open(std::size_t, const GrantRecord& record, std::optional<std::uint32_t>) {
@@ -33,7 +32,7 @@ bool UfwBackend::open(std::size_t, const GrantRecord& record, std::optional<std:
 
 bool UfwBackend::close(std::size_t, const GrantRecord& record) {
   bool all_ok = true;
-  for (const KnockStep& p : record.ports) all_ok = run(ufw_close_argv(record.source, p)) && all_ok;
+  for (const KnockStep& p : record.ports) all_ok = run(ufw_close_argv(record.source, p, record.door)) && all_ok;
   return all_ok;
 }
 

@@ -14,11 +14,13 @@ namespace sesame {
 
 // ufw prepend allow from SOURCE to any port P proto PROTO comment 'sesame DOOR':
 // prepend puts it first among the rules of its address family (insert 1 fails for
-// IPv6 rules when the first rule is IPv4).
+// IPv6 rules when the first rule is IPv4). If an identical rule exists already (an
+// admin's, whatever its comment), ufw skips it and changes nothing.
 std::vector<std::string> ufw_open_argv(const Address& source, KnockStep port, std::string_view door);
-// ufw delete allow from SOURCE to any port P proto PROTO: ufw matches rules without
-// their comment, and reports a rule that is already gone without failing.
-std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port);
+// The same rule with delete instead of prepend, comment included: ufw 0.36 deletes
+// only a rule whose comment matches (without one it would delete the admin's
+// identical rule too), and reports a rule that is already gone without failing.
+std::vector<std::string> ufw_close_argv(const Address& source, KnockStep port, std::string_view door);
 
 // One ufw rule per port of the grant; ufw's rules stay in place until deleted, so the
 // backend has no lifetime of its own to enforce or renew.
