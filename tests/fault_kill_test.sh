@@ -30,6 +30,7 @@ isolate_ufw
 LOG=$WORK/sesamed.log
 CONF=$WORK/sesame.toml
 STATE=$WORK/state
+# Two ports, so a grant takes two ufw calls and a kill can fall between them.
 cat >"$CONF" <<EOF
 interfaces = ["$SRV_IF"]
 user = "nobody"

@@ -31,21 +31,9 @@ STATE=$WORK/state
 FAKE=$WORK/ufw
 REAL_UFW=$(command -v ufw)
 touch "$WORK/real-ufw"
-cat >"$CONF" <<EOF
-interfaces = ["$SRV_IF"]
-user = "nobody"
-
-[log]
-syslog = false
-file = "$LOG"
-
-[[door]]
-name = "ssh"
-sequence = [7000, 8000]
-seq_timeout = "5s"
-open = "2222/tcp"
-open_for = "30s"
-EOF
+PORT=2222
+OPEN_FOR=30
+write_toml_config ufw
 
 # Starts sesamed with ufw replaced by $1: a script (which finds the real ufw at
 # $WORK/real-ufw), "missing" (an empty directory over ufw's), or "real" (no change);
@@ -75,7 +63,7 @@ stop_sesamed() {
 knock_once() {
   add_client_source "$1"
   use_client_source "$1"
-  client_knock "$SERVER4" 7000 8000
+  client_knock "$SERVER4" 7000 8000 9000
 }
 journal_empty() { [ ! -s "$STATE/grants" ]; }
 
