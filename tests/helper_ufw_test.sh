@@ -17,12 +17,7 @@ HELPER=${2:?usage: helper_ufw_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 . "$(dirname "$0")/ufw_server.sh"
 . "$(dirname "$0")/helper_common.sh"
 
-require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
-command -v ufw >/dev/null || skip "ufw is not installed"
-[ -d /etc/ufw ] || skip "/etc/ufw does not exist"
-[ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_ufw_server
 
 PORT=2222
 OPEN_FOR=3

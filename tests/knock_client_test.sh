@@ -19,14 +19,9 @@ UNIT=${4:?$USAGE}
 . "$(dirname "$0")/netns.sh"
 . "$(dirname "$0")/ufw_server.sh"
 
-require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+require_ufw_server
 command -v tcpdump >/dev/null || skip "tcpdump is not installed"
-command -v ufw >/dev/null || skip "ufw is not installed"
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
-[ -d /etc/ufw ] || skip "/etc/ufw does not exist"
-[ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 
 failures=0
 fail() {

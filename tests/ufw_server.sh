@@ -5,6 +5,17 @@
 # The system's python3 itself (not a wrapper that may fork), so its pid is the listener's.
 PYTHON=/usr/bin/python3
 
+# Exit 77 (ctest's skip) unless this machine can run a ufw test: root with `ip netns`,
+# Debian's knock client, ufw and its /etc/ufw, python3 for the listener, user nobody.
+require_ufw_server() {
+  require_root_and_netns
+  command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+  command -v ufw >/dev/null || skip "ufw is not installed"
+  [ -d /etc/ufw ] || skip "/etc/ufw does not exist"
+  [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
+  id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+}
+
 srv() { ip netns exec "$SRV" "$@"; }
 cli() { ip netns exec "$CLI" "$@"; }
 
