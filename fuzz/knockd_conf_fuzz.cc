@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/config_toml.h"
-#include "core/knockd_conf.h"
-#include "core/memory_files.h"
+#include "core/config/config_toml.h"
+#include "core/config/knockd_conf.h"
+#include "core/config/memory_files.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const sesame::ReadFile kFiles =

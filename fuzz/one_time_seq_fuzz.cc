@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/one_time_sequences.h"
+#include "core/config/one_time_sequences.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/config_toml.h"
-#include "core/memory_files.h"
+#include "core/config/config_toml.h"
+#include "core/config/memory_files.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const sesame::ReadFile kFiles =

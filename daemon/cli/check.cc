@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <string>
 
-#include "core/config_error.h"
+#include "core/config/config_error.h"
 #include "daemon/cli/subcommands.h"
-#include "daemon/config_file.h"
+#include "daemon/sys/config_file.h"
 
 namespace sesame::cli {
 

@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <string>
 
-#include "core/config_error.h"
-#include "core/config_toml.h"
+#include "core/config/config_error.h"
+#include "core/config/config_toml.h"
 #include "daemon/cli/subcommands.h"
-#include "daemon/config_file.h"
+#include "daemon/sys/config_file.h"
 
 namespace sesame::cli {
 

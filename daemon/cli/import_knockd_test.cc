@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/config_format.h"
-#include "core/config_toml.h"
-#include "core/knockd_conf.h"
-#include "core/memory_files.h"
+#include "core/config/config_format.h"
+#include "core/config/config_toml.h"
+#include "core/config/knockd_conf.h"
+#include "core/config/memory_files.h"
 
 namespace sesame {
 namespace {
@@ -22,7 +22,7 @@ std::string read_file(const std::string& path) {
 }
 
 std::string testdata(const std::string& name) {
-  return read_file(SESAME_SOURCE_DIR "/core/testdata/" + name);
+  return read_file(SESAME_SOURCE_DIR "/core/config/testdata/" + name);
 }
 
 // The fixtures' one-time sequence files, by the names their configs give.
@@ -72,7 +72,7 @@ void expect_round_trip(const std::string& text, const std::string& name) {
 TEST(ImportKnockd, RoundTripsEveryFixture) {
   std::size_t count = 0;
   for (const auto& entry :
-       std::filesystem::directory_iterator(SESAME_SOURCE_DIR "/core/testdata")) {
+       std::filesystem::directory_iterator(SESAME_SOURCE_DIR "/core/config/testdata")) {
     const std::string name = entry.path().filename().string();
     if (!name.ends_with(".knockd.conf")) continue;
     expect_round_trip(read_file(entry.path().string()), name);

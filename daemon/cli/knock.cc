@@ -16,7 +16,7 @@
 
 #include "core/str_cat.h"
 #include "daemon/cli/subcommands.h"
-#include "daemon/unique_fd.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame::cli {
 namespace {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "daemon/helper/journal.h"
-#include "daemon/log.h"
+#include "daemon/sys/log.h"
 
 namespace sesame {
 

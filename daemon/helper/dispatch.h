@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <span>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "daemon/helper/grants.h"
-#include "daemon/log.h"
+#include "daemon/sys/log.h"
 
 namespace sesame {
 

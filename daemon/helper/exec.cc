@@ -1,7 +1,7 @@
 // The exec backend: a door's own commands, run one at a time as argv.
 #include "daemon/helper/exec.h"
 
-#include "core/command_template.h"
+#include "core/config/command_template.h"
 #include "core/str_cat.h"
 
 namespace sesame {

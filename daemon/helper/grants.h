@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "core/address.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/open_limiter.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/journal.h"
-#include "daemon/log.h"
+#include "daemon/sys/log.h"
 
 namespace sesame {
 

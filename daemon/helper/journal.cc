@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <charconv>
 
-#include "core/config_values.h"
+#include "core/config/config_values.h"
 #include "core/str_cat.h"
-#include "daemon/unique_fd.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 namespace {

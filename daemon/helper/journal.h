@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "core/address.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/door.h"
-#include "daemon/sys_error.h"
+#include "daemon/sys/sys_error.h"
 
 namespace sesame {
 

@@ -21,20 +21,20 @@
 #include <string_view>
 #include <vector>
 
-#include "core/config.h"
-#include "core/config_error.h"
+#include "core/config/config.h"
+#include "core/config/config_error.h"
 #include "core/ipc.h"
 #include "core/str_cat.h"
-#include "daemon/config_file.h"
+#include "daemon/sys/config_file.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/dispatch.h"
 #include "daemon/helper/grants.h"
 #include "daemon/helper/journal.h"
 #include "daemon/helper/peer.h"
-#include "daemon/log.h"
-#include "daemon/privdrop.h"
-#include "daemon/seccomp.h"
-#include "daemon/unique_fd.h"
+#include "daemon/sys/log.h"
+#include "daemon/sys/privdrop.h"
+#include "daemon/sys/seccomp.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 namespace {

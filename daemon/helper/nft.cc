@@ -9,7 +9,7 @@
 
 #include "core/knock.h"
 #include "core/str_cat.h"
-#include "daemon/unique_fd.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 namespace {

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "core/str_cat.h"
-#include "daemon/sys_error.h"
+#include "daemon/sys/sys_error.h"
 
 namespace sesame {
 

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/unique_fd.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 namespace {

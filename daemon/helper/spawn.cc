@@ -12,7 +12,7 @@
 #include <cerrno>
 
 #include "core/str_cat.h"
-#include "daemon/unique_fd.h"
+#include "daemon/sys/unique_fd.h"
 
 extern char** environ;
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/sys_error.h"
+#include "daemon/sys/sys_error.h"
 
 namespace sesame {
 

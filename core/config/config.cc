@@ -1,0 +1,58 @@
+// Config's derived views: the matcher's door list and the one-line summary.
+#include "core/config/config.h"
+
+#include "core/config/config_values.h"
+#include "core/str_cat.h"
+
+namespace sesame {
+
+std::optional<FirewallBackend> firewall_backend_from_name(std::string_view name) {
+  for (const FirewallBackendName& b : kFirewallBackendNames)
+    if (b.name == name) return b.backend;
+  return std::nullopt;
+}
+
+std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed) {
+  if (parsed.config.firewall != FirewallBackend::kExec || parsed.shell_commands.empty()) return std::nullopt;
+  return parsed.shell_commands.front();
+}
+
+const CommandTemplate* ExecCommands::start_for(bool ipv6) const {
+  const auto& c = ipv6 && start6 ? start6 : start;
+  return c && !c->argv.empty() ? &*c : nullptr;
+}
+
+const CommandTemplate* ExecCommands::stop_for(bool ipv6) const {
+  if (!start_for(ipv6)) return nullptr;
+  const auto& c = ipv6 && stop6 ? stop6 : stop;
+  return c && !c->argv.empty() ? &*c : nullptr;
+}
+
+MatcherDoors matcher_doors(const Config& config) {
+  MatcherDoors out;
+  for (std::size_t i = 0; i < config.doors.size(); ++i) {
+    const ConfigDoor& d = config.doors[i];
+    out.doors.push_back(d.door);
+    out.origins.push_back({i, DoorAction::kOpen});
+    if (d.close_sequence.empty()) continue;
+    Door close = d.door;
+    close.name += str_cat("/", door_action_name(DoorAction::kClose));
+    close.sequence = d.close_sequence;
+    out.doors.push_back(std::move(close));
+    out.origins.push_back({i, DoorAction::kClose});
+  }
+  return out;
+}
+
+std::string door_summary(const Config& config) {
+  const std::size_t n = config.doors.size();
+  std::string out = std::to_string(n) + (n == 1 ? " door" : " doors");
+  for (std::size_t i = 0; i < n; ++i) {
+    const ConfigDoor& d = config.doors[i];
+    out += str_cat(i == 0 ? ": " : "; ", d.door.name, " ", format_sequence(d.door.sequence));
+    if (!d.close_sequence.empty()) out += str_cat(" close ", format_sequence(d.close_sequence));
+  }
+  return out;
+}
+
+}  // namespace sesame

@@ -1,0 +1,186 @@
+// Config: everything sesame reads from its configuration file, whichever format it was
+// written in, and the list of doors the matcher is built from.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/config/command_template.h"
+#include "core/config/config_error.h"
+#include "core/door.h"
+#include "core/enum_names.h"
+
+namespace sesame {
+
+// How a door is opened for a knocker.
+enum class FirewallBackend : std::uint8_t {
+  kUfw,   // ufw allow from SOURCE to any port P proto PROTO (and delete to close)
+  kNft,   // an element added to (and removed from) sesame's own nftables set
+  kExec,  // the door's start/stop commands, as knockd runs them
+};
+
+struct FirewallBackendName {
+  FirewallBackend backend;
+  std::string_view name;  // as the TOML file writes it
+};
+
+// The one list of names; entry i names value i (checked below).
+inline constexpr std::array<FirewallBackendName, 3> kFirewallBackendNames{{
+    {FirewallBackend::kUfw, "ufw"},
+    {FirewallBackend::kNft, "nft"},
+    {FirewallBackend::kExec, "exec"},
+}};
+
+static_assert(names_in_value_order(kFirewallBackendNames),
+              "kFirewallBackendNames must list every FirewallBackend in value order");
+
+constexpr std::string_view firewall_backend_name(FirewallBackend b) {
+  return kFirewallBackendNames[std::to_underlying(b)].name;
+}
+// Nullopt for a name not in kFirewallBackendNames.
+std::optional<FirewallBackend> firewall_backend_from_name(std::string_view name);
+
+struct Logging {
+  bool syslog = true;
+  bool to_stderr = false;
+  std::string file;  // appended to; empty: no log file
+  friend bool operator==(const Logging&, const Logging&) = default;
+};
+
+// knockd's start and stop commands, run by the exec backend. An IPv6 knocker gets the
+// _6 command, or the IPv4 one when there is no _6 command (as in knockd).
+struct ExecCommands {
+  std::optional<CommandTemplate> start;
+  std::optional<CommandTemplate> start6;
+  std::optional<CommandTemplate> stop;
+  std::optional<CommandTemplate> stop6;
+
+  // Null when there is nothing to run for a knocker of that family. As in knockd, a
+  // stop command runs only after a start command did.
+  const CommandTemplate* start_for(bool ipv6) const;
+  const CommandTemplate* stop_for(bool ipv6) const;
+  bool has_stop() const { return stop || stop6; }
+  friend bool operator==(const ExecCommands&, const ExecCommands&) = default;
+};
+
+struct ConfigDoor {
+  // What the matcher needs. For a one-time door, sequence is the file's current one.
+  Door door;
+  // Knocked by the same source, closes what the open sequence opened. Empty: none.
+  std::vector<KnockStep> close_sequence;
+  // knockd's One_Time_Sequences file; empty for a door with a fixed sequence.
+  std::string one_time_sequences;
+  // ufw and nft: the ports opened to the knocking source address only.
+  std::vector<KnockStep> open_ports;
+  // Seconds after opening at which the door closes again (knockd's Cmd_Timeout, which
+  // knockd applies only when there is a stop command). Nullopt: stays open until the
+  // close sequence, if any.
+  std::optional<std::uint32_t> open_for;
+  ExecCommands exec;  // exec backend only
+};
+
+// Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a
+// flood from enough sources touches entirely; with the rings and the process that keeps
+// sesamed under 32 MiB resident (bench/README.md, flood benchmark).
+inline constexpr std::size_t kDefaultTableCapacity = std::size_t{1} << 19;
+inline constexpr std::string_view kDefaultUser = "sesame";
+
+struct Config {
+  std::vector<std::string> interfaces;  // to listen on
+  std::string user{kDefaultUser};       // sesamed runs as this user after setup
+  Logging log;
+  std::size_t table_capacity = kDefaultTableCapacity;
+  std::uint32_t workers = 1;
+  FirewallBackend firewall = FirewallBackend::kUfw;
+  // On a clean shutdown, grants with an open_for stay open until it ends, and the next
+  // start takes them back (those it finds expired, it closes). Grants without one are
+  // closed either way. With ufw and exec, a kept grant closes only when sesame runs
+  // again; nft's kernel timeouts close it on time.
+  bool keep_grants_on_shutdown = false;
+  std::vector<ConfigDoor> doors;
+};
+
+// The two formats a config file can be written in.
+enum class ConfigFormat : std::uint8_t { kToml, kKnockd };
+
+struct ConfigFormatName {
+  ConfigFormat format;
+  std::string_view name;
+};
+
+inline constexpr std::array<ConfigFormatName, 2> kConfigFormatNames{{
+    {ConfigFormat::kToml, "TOML"},
+    {ConfigFormat::kKnockd, "knockd.conf"},
+}};
+
+static_assert(names_in_value_order(kConfigFormatNames),
+              "kConfigFormatNames must list every ConfigFormat in value order");
+
+constexpr std::string_view config_format_name(ConfigFormat f) {
+  return kConfigFormatNames[std::to_underlying(f)].name;
+}
+
+// A parser's result: the config, the format it was read from, and the lines it
+// accepted but wants read again (a knockd command that needs a shell, an option
+// sesame ignores).
+struct ParsedConfig {
+  Config config;
+  ConfigFormat format = ConfigFormat::kToml;
+  std::vector<ConfigError> warnings;
+  // knockd.conf commands that only a shell can run (also among warnings).
+  std::vector<ConfigError> shell_commands;
+};
+
+// The first command the exec backend would have to run through a shell, as an error
+// located at its line; nullopt if there is none (or the backend is not exec).
+// sesame-helper runs argv only, never a shell, so such a config does not start.
+std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed);
+
+// What a matcher door does when its sequence completes.
+enum class DoorAction : std::uint8_t { kOpen, kClose };
+
+struct DoorActionName {
+  DoorAction action;
+  std::string_view name;
+};
+
+inline constexpr std::array<DoorActionName, 2> kDoorActionNames{{
+    {DoorAction::kOpen, "open"},
+    {DoorAction::kClose, "close"},
+}};
+
+static_assert(names_in_value_order(kDoorActionNames),
+              "kDoorActionNames must list every DoorAction in value order");
+
+constexpr std::string_view door_action_name(DoorAction a) {
+  return kDoorActionNames[std::to_underlying(a)].name;
+}
+
+struct MatcherDoorOrigin {
+  std::size_t config_door;  // index into Config::doors
+  DoorAction action;
+};
+
+// The doors Matcher::build takes, and for each the config door and action it stands for
+// (same index). The sniffer reports "matcher door N matched for address A"; the helper,
+// reading the same file, derives the same list and so the same meaning for N.
+struct MatcherDoors {
+  std::vector<Door> doors;
+  std::vector<MatcherDoorOrigin> origins;
+};
+
+// Config door i gives its open door, then its close door if it has a close sequence,
+// in config order. A close door shares the open door's seq_timeout, TCP flags and
+// target, and is named "<name>/close".
+MatcherDoors matcher_doors(const Config& config);
+
+// "3 doors: openSSH 7000,8000,9000; ssh 7000,8000,9000 close 9000,8000,7000": one line.
+std::string door_summary(const Config& config);
+
+}  // namespace sesame

@@ -1,0 +1,95 @@
+// Starting sesame-helper and writing to it.
+#include "daemon/sniffer/helper_client.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "core/ipc.h"
+#include "core/str_cat.h"
+
+extern char** environ;
+
+namespace sesame {
+namespace {
+
+// How long the destructor waits for the helper to close its grants (each ufw call
+// takes about half a second).
+constexpr int kShutdownWaitSeconds = 60;
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return str_cat("exited with status ", std::to_string(WEXITSTATUS(status)));
+  return str_cat("killed by signal ", std::to_string(WTERMSIG(status)));
+}
+
+}  // namespace
+
+std::expected<HelperClient, SysError> HelperClient::start(const std::string& helper_path,
+                                                          const std::vector<std::string>& args) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+    return std::unexpected(sys_error("socketpair"));
+  UniqueFd ours(pair[0]);
+  // Above the descriptor the child gets, so that dup2 really copies (and drops CLOEXEC).
+  UniqueFd theirs(fcntl(pair[1], F_DUPFD_CLOEXEC, kHelperSocketFd + 1));
+  close(pair[1]);
+  if (!theirs) return std::unexpected(sys_error("fcntl(F_DUPFD_CLOEXEC)"));
+  // The sniffer must never wait on a slow helper: a full socket fails the send.
+  if (fcntl(ours.get(), F_SETFL, O_NONBLOCK) != 0) return std::unexpected(sys_error("fcntl(O_NONBLOCK)"));
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, theirs.get(), kHelperSocketFd);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> argv{const_cast<char*>(helper_path.c_str())};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int e = posix_spawn(&pid, helper_path.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (e != 0) return std::unexpected(SysError{str_cat("start ", helper_path), e});
+  return HelperClient(std::move(ours), pid);
+}
+
+HelperClient::~HelperClient() {
+  socket_ = UniqueFd();
+  if (pid_ <= 0) return;
+  for (int i = 0; i < kShutdownWaitSeconds * 10; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) != 0) return;
+    const timespec tenth{0, 100'000'000};
+    nanosleep(&tenth, nullptr);
+  }
+}
+
+std::expected<void, SysError> HelperClient::report_match(std::uint32_t door, const Address& source) const {
+  const IpcMessage m = encode_match({.door = door, .source = source});
+  if (send(socket_.get(), m.data(), m.size(), MSG_NOSIGNAL | MSG_DONTWAIT) != static_cast<ssize_t>(m.size()))
+    return std::unexpected(sys_error("send to sesame-helper"));
+  return {};
+}
+
+std::optional<std::string> HelperClient::exited() {
+  if (pid_ <= 0) return "not running";
+  int status = 0;
+  const pid_t got = waitpid(pid_, &status, WNOHANG);
+  if (got == 0) return std::nullopt;
+  if (got < 0) return format_sys_error(sys_error("waitpid sesame-helper"));
+  pid_ = -1;
+  return describe_status(status);
+}
+
+}  // namespace sesame

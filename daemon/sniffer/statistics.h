@@ -1,0 +1,35 @@
+// SnifferCounters: what the workers count, summed for the periodic and final
+// statistics line, with the kernel's ring counters beside them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "core/detector.h"
+#include "core/knock_table.h"
+#include "core/reject.h"
+#include "daemon/sniffer/ring.h"
+
+namespace sesame {
+
+struct SnifferCounters {
+  std::uint64_t frames = 0;                          // read from the rings
+  std::array<std::uint64_t, kRejectCount> rejects{};  // by Reject value
+  std::uint64_t ipv6_ignored = 0;                    // -4: IPv6 knocks the filter let by in a VLAN tag
+  DetectorCounters detector;
+  KnockTable::Counters table;
+  std::uint64_t sources = 0;                         // live in the knock tables now
+  std::uint64_t lines_suppressed = 0;                // LineBudget refusals
+};
+
+void add(SnifferCounters& into, const SnifferCounters& from);
+void add(DetectorCounters& into, const DetectorCounters& from);
+void add(KnockTable::Counters& into, const KnockTable::Counters& from);
+void add(RingStatistics& into, const RingStatistics& from);
+
+// One line: "statistics: frames N, knocks N, ..., rejects: name N ..., ring: ...";
+// rejects that never happened are left out.
+std::string format_statistics(const SnifferCounters& counters, const RingStatistics& kernel);
+
+}  // namespace sesame

@@ -1,0 +1,230 @@
+// Worker: ring completions to parser to detector to log lines.
+#include "daemon/sniffer/worker.h"
+
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <utility>
+
+#include "core/packet.h"
+#include "core/str_cat.h"
+
+namespace sesame {
+namespace {
+
+// The timer wheel's resolution; also bounds how late a "sequence timeout" line is.
+constexpr std::chrono::milliseconds kTick{1000 / kTicksPerSecond};
+// How often a worker that held lines back says how many.
+constexpr std::uint64_t kSummaryIntervalMs = 5000;
+
+// Completion tags: ring i is tag i.
+constexpr std::uint64_t kTickTag = ~std::uint64_t{0};
+constexpr std::uint64_t kControlTag = ~std::uint64_t{0} - 1;
+
+PacketTime wall_clock() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return {static_cast<std::uint32_t>(ts.tv_sec), static_cast<std::uint32_t>(ts.tv_nsec)};
+}
+
+std::uint64_t monotonic_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1'000'000;
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<Worker>, SysError> Worker::create(std::vector<Ring> rings,
+                                                                std::unique_ptr<UringLoop> loop,
+                                                                std::shared_ptr<const Ruleset> ruleset,
+                                                                const Log& log, KnockTableOptions table,
+                                                                bool ipv4_only, const HelperClient* helper) {
+  UniqueFd control(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!control) return std::unexpected(sys_error("eventfd"));
+  return std::unique_ptr<Worker>(new Worker(std::move(rings), std::move(loop), std::move(ruleset), log,
+                                            table, ipv4_only, helper, std::move(control)));
+}
+
+Worker::Worker(std::vector<Ring> rings, std::unique_ptr<UringLoop> loop, std::shared_ptr<const Ruleset> ruleset,
+               const Log& log, KnockTableOptions table, bool ipv4_only, const HelperClient* helper,
+               UniqueFd control)
+    : rings_(std::move(rings)),
+      loop_(std::move(loop)),
+      log_(log),
+      table_options_(table),
+      ipv4_only_(ipv4_only),
+      helper_(helper),
+      control_(std::move(control)),
+      first_knock_budget_(monotonic_ms()),
+      later_budget_(monotonic_ms()) {
+  start_detector(std::move(ruleset));
+}
+
+void Worker::start_detector(std::shared_ptr<const Ruleset> ruleset) {
+  if (detector_) {
+    add(retired_detector_, detector_->counters());
+    add(retired_table_, detector_->table().counters());
+  }
+  KnockTableOptions options = table_options_;
+  options.now_tick = to_tick(wall_clock());
+  // The old detector points into the old ruleset: replace it before letting that go.
+  detector_.emplace(ruleset->matcher, options);
+  ruleset_ = std::move(ruleset);
+}
+
+std::expected<void, SysError> Worker::run() {
+  for (std::size_t i = 0; i < rings_.size(); ++i) loop_->watch(rings_[i].fd(), i);
+  loop_->watch(control_.get(), kControlTag);
+  loop_->every(kTick, kTickTag);
+  now_ms_ = monotonic_ms();
+  drain_all();  // frames queued between bind() and the first poll
+  for (;;) {
+    auto ready = loop_->wait();
+    if (!ready) return std::unexpected(ready.error());
+    now_ms_ = monotonic_ms();
+    for (const Completion& c : *ready) {
+      if (c.tag == kTickTag) {
+        // Also drains: a wakeup lost for any reason costs at most one tick of latency.
+        drain_all();
+        tick();
+      } else if (c.tag == kControlTag) {
+        if (!take_mail()) {
+          publish();
+          return {};
+        }
+      } else if (c.result < 0) {
+        return std::unexpected(SysError{str_cat("io_uring poll on ", rings_[c.tag].interface()), -c.result});
+      } else {
+        drain(rings_[c.tag]);
+      }
+    }
+  }
+}
+
+void Worker::drain(Ring& ring) {
+  ring.drain([this](const RingFrame& f) { on_frame(f); }, [this] { apply_window(); });
+}
+
+void Worker::drain_all() {
+  for (Ring& r : rings_) drain(r);
+}
+
+void Worker::on_frame(const RingFrame& frame) {
+  ++counters_.frames;
+  const auto knock = parse_frame(frame.bytes, frame.vlan_tag_out_of_band);
+  if (!knock) {
+    ++counters_.rejects[std::to_underlying(knock.error())];
+    return;
+  }
+  // The filter drops IPv6 under -4, except inside a VLAN tag it leaves to the parser.
+  if (ipv4_only_ && !knock->dst.is_v4()) {
+    ++counters_.ipv6_ignored;
+    return;
+  }
+  // Full: the oldest is applied to make room (order is kept, only delayed).
+  if (window_count_ == kPrefetchDistance) apply_oldest();
+  detector_->prefetch(*knock);
+  window_[(window_first_ + window_count_) % kPrefetchDistance] = {*knock, PacketTime{frame.sec, frame.nsec}};
+  ++window_count_;
+}
+
+void Worker::apply_window() {
+  while (window_count_ > 0) apply_oldest();
+}
+
+void Worker::apply_oldest() {
+  const PendingKnock& oldest = window_[window_first_];
+  detector_->on_knock(oldest.knock, oldest.time,
+                      [this](const Address& source, const DoorEvent& e) { report(source, e); });
+  window_first_ = (window_first_ + 1) % kPrefetchDistance;
+  --window_count_;
+}
+
+void Worker::report(const Address& source, const DoorEvent& event) {
+  // knockd logs no wrong knocks; -v shows them.
+  if (event.kind == DoorEventKind::kFail && !log_.verbose()) return;
+  if (event.kind != DoorEventKind::kOpen) {
+    LineBudget& budget = event.stage <= 1 ? first_knock_budget_ : later_budget_;
+    if (!budget.take(now_ms_)) return;
+  }
+  log_.line(door_event_line(source, ruleset_->doors.doors[event.door].name, event));
+  if (event.kind == DoorEventKind::kOpen && helper_) {
+    if (auto sent = helper_->report_match(static_cast<std::uint32_t>(event.door), source); !sent)
+      log_.line(str_cat("error: ", source.to_string(), ": ", ruleset_->doors.doors[event.door].name,
+                        ": not opened: ", format_sys_error(sent.error())));
+  }
+}
+
+void Worker::tick() {
+  detector_->expire(wall_clock(), [this](const Address& source, const DoorEvent& e) { report(source, e); });
+  if (now_ms_ - last_summary_ms_ >= kSummaryIntervalMs) {
+    last_summary_ms_ = now_ms_;
+    const std::uint64_t held = first_knock_budget_.take_suppressed() + later_budget_.take_suppressed();
+    if (held != 0) {
+      counters_.lines_suppressed += held;
+      log_.line(str_cat("held back ", std::to_string(held), " knock log lines in the last ",
+                        std::to_string(kSummaryIntervalMs / 1000), " s (over ",
+                        std::to_string(LineBudget::kLinesPerSecond),
+                        " lines/s per worker about first knocks, or as many about later stages: a "
+                        "flood?); the statistics still count every knock"));
+    }
+  }
+  publish();
+}
+
+void Worker::publish() {
+  SnifferCounters snapshot = counters_;
+  snapshot.detector = retired_detector_;
+  add(snapshot.detector, detector_->counters());
+  snapshot.table = retired_table_;
+  add(snapshot.table, detector_->table().counters());
+  snapshot.sources = detector_->table().size();
+  const std::lock_guard lock(mutex_);
+  published_ = snapshot;
+}
+
+bool Worker::take_mail() {
+  std::uint64_t ignored;
+  // Resets the eventfd so the next post wakes the poll again.
+  [[maybe_unused]] const ssize_t n = read(control_.get(), &ignored, sizeof ignored);
+  std::shared_ptr<const Ruleset> next;
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    next = std::move(pending_);
+  }
+  if (next) start_detector(std::move(next));
+  return true;
+}
+
+void Worker::reload(std::shared_ptr<const Ruleset> ruleset) {
+  {
+    const std::lock_guard lock(mutex_);
+    pending_ = std::move(ruleset);
+  }
+  wake();
+}
+
+void Worker::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake();
+}
+
+void Worker::wake() {
+  const std::uint64_t one = 1;
+  // Only fails if the counter would overflow, and then the worker is awake anyway.
+  [[maybe_unused]] const ssize_t n = write(control_.get(), &one, sizeof one);
+}
+
+SnifferCounters Worker::counters() const {
+  const std::lock_guard lock(mutex_);
+  return published_;
+}
+
+}  // namespace sesame

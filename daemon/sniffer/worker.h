@@ -1,0 +1,111 @@
+// Worker: one packet-reading thread: its rings (one per interface), its io_uring loop,
+// its Detector (one knock table shard), and the mailbox through which the main thread
+// hands it a new Ruleset or tells it to stop.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "core/detector.h"
+#include "core/knock_table.h"
+#include "daemon/sniffer/helper_client.h"
+#include "daemon/sys/log.h"
+#include "daemon/sniffer/ring.h"
+#include "daemon/sniffer/ruleset.h"
+#include "daemon/sniffer/statistics.h"
+#include "daemon/sys/unique_fd.h"
+#include "daemon/sniffer/uring_loop.h"
+
+namespace sesame {
+
+class Worker {
+ public:
+  // Creates the control eventfd. `table` is this worker's shard: its capacity and
+  // key; now_tick is set when the Detector is (re)built. Every OPEN SESAME goes to
+  // `helper` (which must outlive the worker); null in a dry run.
+  static std::expected<std::unique_ptr<Worker>, SysError> create(std::vector<Ring> rings,
+                                                                std::unique_ptr<UringLoop> loop,
+                                                                std::shared_ptr<const Ruleset> ruleset,
+                                                                const Log& log, KnockTableOptions table,
+                                                                bool ipv4_only, const HelperClient* helper);
+
+  // The thread's body: reads frames until stop() or an error (logged, and returned so
+  // the main thread can stop the rest).
+  std::expected<void, SysError> run();
+
+  // From the main thread. The worker switches at its next wakeup; the new Detector
+  // starts empty (knocks in progress are forgotten, as the doors may have changed).
+  void reload(std::shared_ptr<const Ruleset> ruleset);
+  void stop();
+  // Counters as of the worker's last tick (at most ~10 ms old).
+  SnifferCounters counters() const;
+  // For the main thread's filter swaps and PACKET_STATISTICS: both only issue
+  // setsockopt/getsockopt on the descriptors, which the worker never changes.
+  std::vector<Ring>& rings() { return rings_; }
+
+ private:
+  Worker(std::vector<Ring> rings, std::unique_ptr<UringLoop> loop, std::shared_ptr<const Ruleset> ruleset,
+         const Log& log, KnockTableOptions table, bool ipv4_only, const HelperClient* helper,
+         UniqueFd control);
+
+  // Returns false when told to stop.
+  bool take_mail();
+  void wake();
+  void start_detector(std::shared_ptr<const Ruleset> ruleset);
+  // Reads every retired block of the ring; the knocks in them are applied before each
+  // block goes back to the kernel.
+  void drain(Ring& ring);
+  void drain_all();
+  void on_frame(const RingFrame& frame);
+  void apply_window();
+  void apply_oldest();
+  void report(const Address& source, const DoorEvent& event);
+  void tick();
+  void publish();
+
+  std::vector<Ring> rings_;
+  std::unique_ptr<UringLoop> loop_;
+  const Log& log_;
+  const KnockTableOptions table_options_;
+  const bool ipv4_only_;
+  const HelperClient* const helper_;
+  UniqueFd control_;
+
+  // Owned by the worker thread.
+  std::shared_ptr<const Ruleset> ruleset_;
+  std::optional<Detector> detector_;
+  // Knocks parsed but not yet applied, oldest at window_first_: each is applied
+  // kPrefetchDistance frames after its table bucket was prefetched, which hides the
+  // cache misses of a table (or a flood's share of it) larger than the cache.
+  struct PendingKnock {
+    Knock knock;  // its payload points into a block still held
+    PacketTime time;
+  };
+  static constexpr std::size_t kPrefetchDistance = 8;
+  std::array<PendingKnock, kPrefetchDistance> window_{};
+  std::size_t window_first_ = 0;
+  std::size_t window_count_ = 0;
+  SnifferCounters counters_;           // frames and rejects; detector and table below
+  DetectorCounters retired_detector_;  // of detectors replaced by reloads
+  KnockTable::Counters retired_table_;
+  // Lines about sources at their first knock, and about sources further along: a
+  // flood of spoofed first knocks exhausts only the first budget, so the stages of a
+  // real knocker past its first knock still show.
+  LineBudget first_knock_budget_;
+  LineBudget later_budget_;
+  std::uint64_t now_ms_ = 0;           // monotonic, read once per wakeup
+  std::uint64_t last_summary_ms_ = 0;
+
+  // Shared with the main thread.
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Ruleset> pending_;
+  bool stopping_ = false;
+  SnifferCounters published_;
+};
+
+}  // namespace sesame

@@ -1,0 +1,135 @@
+// config_file: reading configs and one-time files from disk, and marking a used
+// sequence in place as knockd does.
+#include "daemon/sys/config_file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sesame {
+namespace {
+
+using Steps = std::vector<KnockStep>;
+
+class ConfigFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "sesame-config-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigFileTest, LoadsEitherFormat) {
+  const auto knockd =
+      load_config_file(write("knockd.conf", "[options]\nUseSyslog\n[d]\nsequence = 1,2\n"));
+  ASSERT_TRUE(knockd.has_value()) << format_config_error(knockd.error());
+  EXPECT_EQ(knockd->format, ConfigFormat::kKnockd);
+  const auto toml = load_config_file(
+      write("sesame.toml",
+            "interfaces = [\"eth0\"]\n[[door]]\nname = \"d\"\nsequence = [1]\nopen = 22\n"));
+  ASSERT_TRUE(toml.has_value()) << format_config_error(toml.error());
+  EXPECT_EQ(toml->format, ConfigFormat::kToml);
+}
+
+TEST_F(ConfigFileTest, ErrorsNameTheFile) {
+  const std::string missing = (dir_ / "missing.conf").string();
+  const auto m = load_config_file(missing);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(format_config_error(m.error()), missing + ": No such file or directory\n");
+  const auto d = load_config_file(dir_.string());
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().message, "not a regular file");
+  const std::string bad = write("bad.conf", "[d]\nsequence = 99999\n");
+  const auto b = load_config_file(bad);
+  ASSERT_FALSE(b.has_value());
+  EXPECT_EQ(b.error().file, bad);
+  EXPECT_EQ(b.error().line, 2u);
+}
+
+TEST_F(ConfigFileTest, ForcedFormat) {
+  // import-knockd reads knockd.conf whatever the file looks like.
+  const auto p = load_config_file(write("x", "interfaces = [\"eth0\"]\n"), ConfigFormat::kKnockd);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().message.find("before any section"), std::string::npos);
+}
+
+TEST_F(ConfigFileTest, MissingOneTimeFileIsAnErrorAtItsLine) {
+  const std::string otp = (dir_ / "ssh.otp").string();
+  const std::string conf = write("knockd.conf", "[ssh]\n  one_time_sequences = " + otp + "\n");
+  const auto p = load_config_file(conf);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().file, conf);
+  EXPECT_EQ(p.error().line, 2u);
+  EXPECT_EQ(p.error().field, "one_time_sequences");
+  EXPECT_NE(p.error().message.find("No such file or directory"), std::string::npos);
+}
+
+TEST_F(ConfigFileTest, MarkingUsesUpSequencesInPlace) {
+  const std::string original = "# used sequences start with '#'\n1000,2000\n  3000,4000:udp\n";
+  const std::string otp = write("ssh.otp", original);
+  const std::string conf = write("knockd.conf", "[ssh]\none_time_sequences = " + otp + "\n");
+  struct stat before {};
+  ASSERT_EQ(::stat(otp.c_str(), &before), 0);
+
+  auto p = load_config_file(conf);
+  ASSERT_TRUE(p.has_value()) << format_config_error(p.error());
+  ASSERT_EQ(p->config.doors[0].door.sequence,
+            (Steps{{Protocol::kTcp, 1000}, {Protocol::kTcp, 2000}}));
+  ASSERT_TRUE(mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence).has_value());
+  std::string expected = original;
+  expected[32] = '#';
+  EXPECT_EQ(read(otp), expected);
+
+  p = load_config_file(conf);
+  ASSERT_TRUE(p.has_value()) << format_config_error(p.error());
+  ASSERT_EQ(p->config.doors[0].door.sequence,
+            (Steps{{Protocol::kTcp, 3000}, {Protocol::kUdp, 4000}}));
+  ASSERT_TRUE(mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence).has_value());
+  expected[42] = '#';
+  EXPECT_EQ(read(otp), expected);
+  struct stat after {};
+  ASSERT_EQ(::stat(otp.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);  // written in place, as knockd does
+  EXPECT_EQ(after.st_size, before.st_size);
+
+  // Used up: the door cannot start, as knockd refuses to start.
+  const auto none = load_config_file(conf);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_NE(none.error().message.find("no unused sequence left"), std::string::npos);
+  // And a sequence that is not in the file is not marked.
+  const auto again =
+      mark_one_time_sequence_used(otp, Steps{{Protocol::kTcp, 1000}, {Protocol::kTcp, 2000}});
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().file, otp);
+  EXPECT_EQ(read(otp), expected);
+}
+
+TEST_F(ConfigFileTest, MarkingAMissingFileFails) {
+  const auto r = mark_one_time_sequence_used((dir_ / "none").string(), Steps{{Protocol::kTcp, 1}});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "No such file or directory");
+}
+
+}  // namespace
+}  // namespace sesame

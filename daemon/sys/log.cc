@@ -1,0 +1,86 @@
+// Log sinks and knockd's line formats.
+#include "daemon/sys/log.h"
+
+#include <fcntl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <utility>
+
+#include "core/str_cat.h"
+
+namespace sesame {
+namespace {
+
+// knockd's log file prefix: "[2025-01-31 23:59] ".
+std::string timestamp_prefix() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[32];
+  const std::size_t n = std::strftime(buf, sizeof buf, "[%Y-%m-%d %H:%M] ", &tm);
+  return std::string(buf, n);
+}
+
+void write_all(int fd, std::string_view s) {
+  while (!s.empty()) {
+    const ssize_t n = write(fd, s.data(), s.size());
+    if (n <= 0) return;  // nowhere to report a failing log sink
+    s.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::expected<Log, SysError> Log::open(const Logging& config, bool verbose, const char* ident) {
+  Log log;
+  log.sinks_ = config;
+  log.verbose_ = verbose;
+  if (verbose || (!config.syslog && config.file.empty())) log.sinks_.to_stderr = true;
+  if (!config.file.empty()) {
+    log.file_ = UniqueFd(::open(config.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+    if (!log.file_) return std::unexpected(sys_error(str_cat("open log file ", config.file)));
+  }
+  if (config.syslog) openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+  return log;
+}
+
+void Log::line(std::string_view message) const {
+  if (sinks_.syslog) syslog(LOG_NOTICE, "%.*s", static_cast<int>(message.size()), message.data());
+  if (!file_ && !sinks_.to_stderr) return;
+  const std::string text = str_cat(timestamp_prefix(), message, "\n");
+  if (file_) write_all(file_.get(), text);
+  if (sinks_.to_stderr) write_all(STDERR_FILENO, text);
+}
+
+std::string door_event_line(const Address& source, std::string_view door, const DoorEvent& event) {
+  const std::string prefix = str_cat(source.to_string(), ": ", door, ": ");
+  const std::string stage = std::to_string(event.stage);
+  switch (event.kind) {
+    case DoorEventKind::kStage: return str_cat(prefix, "Stage ", stage);
+    case DoorEventKind::kOpen: return str_cat(prefix, "OPEN SESAME");
+    case DoorEventKind::kFail: return str_cat(prefix, "wrong knock (stage ", stage, ")");
+    case DoorEventKind::kTimeout: return str_cat(prefix, "sequence timeout (stage ", stage, ")");
+  }
+  return prefix;
+}
+
+bool LineBudget::take(std::uint64_t now_ms) {
+  constexpr std::uint64_t kFull = std::uint64_t{kBurst} * 1000;
+  if (now_ms > last_ms_) {
+    tokens_milli_ = std::min(kFull, tokens_milli_ + (now_ms - last_ms_) * kLinesPerSecond);
+    last_ms_ = now_ms;
+  }
+  if (tokens_milli_ >= 1000) {
+    tokens_milli_ -= 1000;
+    return true;
+  }
+  ++suppressed_;
+  return false;
+}
+
+std::uint64_t LineBudget::take_suppressed() { return std::exchange(suppressed_, 0); }
+
+}  // namespace sesame
