@@ -73,7 +73,7 @@ void expect_parse(std::span<const std::uint8_t> frame, const Expected& want,
   expect_payload_inside(frame, got);
 }
 
-// ---- Real captures (see /work/shared/captures/README.md) ----
+// ---- Real captures (see tests/captures/README.md) ----
 
 constexpr const char* kClient4 = "198.18.0.2";
 constexpr const char* kServer4 = "198.18.0.1";
@@ -91,41 +91,54 @@ const std::vector<Capture>& captures() {
   static const std::vector<Capture> kCaptures = {
       {"knock-client.pcap",
        {
-           rejected(Reject::kNotTcpOrUdp),  // ICMPv6 router solicitation
-           // knock 198.18.0.1 7000 8000 9000: SYNs, each refused with RST|ACK
-           tcp_knock(kClient4, kServer4, 57420, 7000, kSyn),
-           tcp_knock(kServer4, kClient4, 7000, 57420, kRstAck),
-           tcp_knock(kClient4, kServer4, 52644, 8000, kSyn),
-           tcp_knock(kServer4, kClient4, 8000, 52644, kRstAck),
-           tcp_knock(kClient4, kServer4, 39084, 9000, kSyn),
-           tcp_knock(kServer4, kClient4, 9000, 39084, kRstAck),
-           // knock -u 198.18.0.1 7001 8001 9001: one byte each, ICMP port unreachable back
-           udp_knock(kClient4, kServer4, 37700, 7001, 1),
+           // The new link's start-up: duplicate address detection, MLD reports behind a
+           // hop-by-hop header, a router solicitation
+           rejected(Reject::kNotTcpOrUdp),  // neighbour solicitation from ::
+           rejected(Reject::kNotTcpOrUdp),  // MLD report from ::
+           rejected(Reject::kNotTcpOrUdp),  // neighbour solicitation from ::
+           rejected(Reject::kNotTcpOrUdp),  // MLD report from ::
+           rejected(Reject::kNotTcpOrUdp),  // MLD report
+           rejected(Reject::kNotTcpOrUdp),  // router solicitation
+           rejected(Reject::kNotIp),        // ARP request
+           rejected(Reject::kNotIp),        // ARP reply
+           // knock -d 100 198.18.0.1 7000 8000 9000: SYNs, each refused with RST|ACK
+           tcp_knock(kClient4, kServer4, 52018, 7000, kSyn),
+           tcp_knock(kServer4, kClient4, 7000, 52018, kRstAck),
+           tcp_knock(kClient4, kServer4, 33770, 8000, kSyn),
+           tcp_knock(kServer4, kClient4, 8000, 33770, kRstAck),
+           tcp_knock(kClient4, kServer4, 34574, 9000, kSyn),
+           tcp_knock(kServer4, kClient4, 9000, 34574, kRstAck),
+           rejected(Reject::kNotTcpOrUdp),  // MLD report
+           // knock -d 100 -u 198.18.0.1 7001 8001 9001: one byte each, ICMP port unreachable back
+           udp_knock(kClient4, kServer4, 42077, 7001, 1),
            rejected(Reject::kNotTcpOrUdp),
-           udp_knock(kClient4, kServer4, 54511, 8001, 1),
+           udp_knock(kClient4, kServer4, 40037, 8001, 1),
            rejected(Reject::kNotTcpOrUdp),
-           udp_knock(kClient4, kServer4, 33955, 9001, 1),
+           rejected(Reject::kNotTcpOrUdp),  // MLD report
+           rejected(Reject::kNotTcpOrUdp),  // router solicitation
+           udp_knock(kClient4, kServer4, 45577, 9001, 1),
            rejected(Reject::kNotTcpOrUdp),
-           // knock 198.18.0.1 7002:udp 8002:tcp 9002
-           udp_knock(kClient4, kServer4, 33539, 7002, 1),
+           // knock -d 100 198.18.0.1 7002:udp 8002:tcp 9002
+           udp_knock(kClient4, kServer4, 59829, 7002, 1),
            rejected(Reject::kNotTcpOrUdp),
-           tcp_knock(kClient4, kServer4, 44992, 8002, kSyn),
-           tcp_knock(kServer4, kClient4, 8002, 44992, kRstAck),
-           tcp_knock(kClient4, kServer4, 37518, 9002, kSyn),
-           tcp_knock(kServer4, kClient4, 9002, 37518, kRstAck),
+           tcp_knock(kClient4, kServer4, 60308, 8002, kSyn),
+           tcp_knock(kServer4, kClient4, 8002, 60308, kRstAck),
+           tcp_knock(kClient4, kServer4, 36056, 9002, kSyn),
+           tcp_knock(kServer4, kClient4, 9002, 36056, kRstAck),
            rejected(Reject::kNotTcpOrUdp),  // neighbour solicitation
            rejected(Reject::kNotTcpOrUdp),  // neighbour advertisement
-           // knock -6 2001:2::1 7000 8000 9000
-           tcp_knock(kClient6, kServer6, 60734, 7000, kSyn),
-           tcp_knock(kServer6, kClient6, 7000, 60734, kRstAck),
-           tcp_knock(kClient6, kServer6, 60974, 8000, kSyn),
-           tcp_knock(kServer6, kClient6, 8000, 60974, kRstAck),
-           tcp_knock(kClient6, kServer6, 50518, 9000, kSyn),
-           tcp_knock(kServer6, kClient6, 9000, 50518, kRstAck),
-           // knock -6 -u 2001:2::1 7001 8001: ICMPv6 port unreachable back
-           udp_knock(kClient6, kServer6, 37711, 7001, 1),
+           // knock -d 100 -6 2001:2::1 7000 8000 9000
+           tcp_knock(kClient6, kServer6, 59538, 7000, kSyn),
+           tcp_knock(kServer6, kClient6, 7000, 59538, kRstAck),
+           tcp_knock(kClient6, kServer6, 56648, 8000, kSyn),
+           tcp_knock(kServer6, kClient6, 8000, 56648, kRstAck),
+           rejected(Reject::kNotTcpOrUdp),  // MLD report
+           tcp_knock(kClient6, kServer6, 41214, 9000, kSyn),
+           tcp_knock(kServer6, kClient6, 9000, 41214, kRstAck),
+           // knock -d 100 -6 -u 2001:2::1 7001 8001: ICMPv6 port unreachable back
+           udp_knock(kClient6, kServer6, 55394, 7001, 1),
            rejected(Reject::kNotTcpOrUdp),
-           udp_knock(kClient6, kServer6, 36329, 8001, 1),
+           udp_knock(kClient6, kServer6, 36162, 8001, 1),
            rejected(Reject::kNotTcpOrUdp),
        }},
       {"fwknop-spa.pcap", {udp_knock(kClient4, kServer4, 52431, 62201, 204)}},
