@@ -19,6 +19,7 @@ namespace sesame {
 //   |                                   |
 //   +--------+--------+--------+--------+   24 bytes, nothing after
 namespace {
+constexpr std::size_t kTypeOffset = 1;
 constexpr std::size_t kHeaderSize = 4;
 constexpr std::size_t kDoorSize = 4;
 constexpr std::size_t kAddressSize = 16;
@@ -34,7 +35,7 @@ static_assert(sizeof(IpcType) == 1 && sizeof(IpcFamily) == 1, "type and family a
 IpcMessage encode_match(const MatchReport& report) {
   IpcMessage m{};
   m[0] = kIpcVersion;
-  m[1] = std::to_underlying(IpcType::kMatch);
+  m[kTypeOffset] = std::to_underlying(IpcType::kMatch);
   m[2] = std::to_underlying(report.source.is_v4() ? IpcFamily::kIpv4 : IpcFamily::kIpv6);
   m[3] = 0;
   m[4] = static_cast<std::uint8_t>(report.door >> 24);
@@ -44,6 +45,11 @@ IpcMessage encode_match(const MatchReport& report) {
   const auto& a = report.source.bytes();
   for (std::size_t i = 0; i < kAddressSize; ++i) m[kHeaderSize + kDoorSize + i] = a[i];
   return m;
+}
+
+std::optional<std::uint8_t> ipc_type_byte(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() <= kTypeOffset) return std::nullopt;
+  return bytes[kTypeOffset];
 }
 
 std::expected<MatchReport, IpcReject> decode_match(std::span<const std::uint8_t> bytes) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -46,12 +47,7 @@ enum class IpcReject : std::uint8_t {
   kAddress,   // the address bytes do not belong to the family
 };
 
-struct IpcRejectName {
-  IpcReject reject;
-  std::string_view name;
-};
-
-inline constexpr std::array<IpcRejectName, 6> kIpcRejectNames{{
+inline constexpr std::array<EnumName<IpcReject>, 6> kIpcRejectNames{{
     {IpcReject::kSize, "wrong message size"},
     {IpcReject::kVersion, "unknown version"},
     {IpcReject::kType, "unknown message type"},
@@ -63,7 +59,7 @@ inline constexpr std::array<IpcRejectName, 6> kIpcRejectNames{{
 static_assert(names_in_value_order(kIpcRejectNames),
               "kIpcRejectNames must list every IpcReject in value order");
 
-constexpr std::string_view ipc_reject_name(IpcReject r) { return kIpcRejectNames[std::to_underlying(r)].name; }
+constexpr std::string_view ipc_reject_name(IpcReject r) { return enum_name(kIpcRejectNames, r); }
 
 // sesamed starts the helper with its end of the socketpair (SOCK_SEQPACKET, one
 // message per record) on this descriptor.
@@ -73,6 +69,10 @@ using IpcMessage = std::array<std::uint8_t, kIpcMessageSize>;
 
 // The message for `report`; its family byte follows source.is_v4().
 IpcMessage encode_match(const MatchReport& report);
+
+// The type byte every message carries at the same offset, for choosing its decoder;
+// nullopt when `bytes` is too short to hold one. Nothing else is checked here.
+std::optional<std::uint8_t> ipc_type_byte(std::span<const std::uint8_t> bytes);
 
 // The report in `bytes`, or why not. The door index is not range-checked here: only
 // the helper knows its own door count. Nothing after the message is accepted.

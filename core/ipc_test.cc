@@ -19,6 +19,14 @@ TEST(Ipc, LayoutIsAsDrawn) {
   EXPECT_EQ(encode_match(v6_report())[2], 6);
 }
 
+TEST(Ipc, TypeByteIsReadWhereEveryMessageCarriesIt) {
+  const IpcMessage m = encode_match(v4_report());
+  EXPECT_EQ(ipc_type_byte(m), std::to_underlying(IpcType::kMatch));
+  EXPECT_EQ(ipc_type_byte(std::span(m).first(2)), std::to_underlying(IpcType::kMatch));
+  EXPECT_EQ(ipc_type_byte(std::span(m).first(1)), std::nullopt);
+  EXPECT_EQ(ipc_type_byte({}), std::nullopt);
+}
+
 TEST(Ipc, RoundTrips) {
   for (const MatchReport& r : {v4_report(), v6_report()}) {
     const IpcMessage m = encode_match(r);

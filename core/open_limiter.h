@@ -12,27 +12,10 @@
 #include <utility>
 
 #include "core/address.h"
+#include "core/token_bucket.h"
 #include "core/enum_names.h"
 
 namespace sesame {
-
-// `burst` events at once, then one every `interval_ms`.
-class TokenBucket {
- public:
-  TokenBucket(std::uint32_t burst, std::uint64_t interval_ms)
-      : burst_(burst), interval_ms_(interval_ms), tokens_(burst) {}
-  // Takes a token if one is there at `now_ms` (a monotonic clock).
-  bool take(std::uint64_t now_ms);
-  // Whether the bucket would be full at now_ms: it then holds nothing worth keeping.
-  bool full_at(std::uint64_t now_ms) const;
-
- private:
-  void refill(std::uint64_t now_ms);
-  std::uint32_t burst_;
-  std::uint64_t interval_ms_;
-  std::uint32_t tokens_;
-  std::uint64_t last_ms_ = 0;  // when tokens_ was last brought up to date
-};
 
 struct OpenLimits {
   std::uint32_t global_burst = 20;
@@ -46,12 +29,8 @@ struct OpenLimits {
 
 enum class OpenVerdict : std::uint8_t { kAllowed, kSourceLimited, kGlobalLimited, kTooManySources };
 
-struct OpenVerdictName {
-  OpenVerdict verdict;
-  std::string_view name;  // as the helper's log says why it refused
-};
-
-inline constexpr std::array<OpenVerdictName, 4> kOpenVerdictNames{{
+// As the helper's log says why it refused.
+inline constexpr std::array<EnumName<OpenVerdict>, 4> kOpenVerdictNames{{
     {OpenVerdict::kAllowed, "allowed"},
     {OpenVerdict::kSourceLimited, "too many opens from this address"},
     {OpenVerdict::kGlobalLimited, "too many opens from all addresses"},
@@ -61,7 +40,7 @@ inline constexpr std::array<OpenVerdictName, 4> kOpenVerdictNames{{
 static_assert(names_in_value_order(kOpenVerdictNames),
               "kOpenVerdictNames must list every OpenVerdict in value order");
 
-constexpr std::string_view open_verdict_name(OpenVerdict v) { return kOpenVerdictNames[std::to_underlying(v)].name; }
+constexpr std::string_view open_verdict_name(OpenVerdict v) { return enum_name(kOpenVerdictNames, v); }
 
 class OpenLimiter {
  public:

@@ -5,33 +5,6 @@
 namespace sesame {
 namespace {
 
-TEST(TokenBucket, BurstThenOneEveryInterval) {
-  TokenBucket b(3, 100);
-  EXPECT_TRUE(b.take(1000));
-  EXPECT_TRUE(b.take(1000));
-  EXPECT_TRUE(b.take(1000));
-  EXPECT_FALSE(b.take(1000));
-  EXPECT_FALSE(b.take(1099));
-  EXPECT_TRUE(b.take(1100));
-  EXPECT_FALSE(b.take(1150));
-  // Partial progress is kept: the next token is due at 1200, not 1250.
-  EXPECT_TRUE(b.take(1200));
-  EXPECT_FALSE(b.full_at(1400));
-  EXPECT_TRUE(b.full_at(1500));
-  // Never more than the burst, however long it rested.
-  EXPECT_TRUE(b.take(100'000));
-  EXPECT_TRUE(b.take(100'000));
-  EXPECT_TRUE(b.take(100'000));
-  EXPECT_FALSE(b.take(100'000));
-}
-
-TEST(TokenBucket, TimeGoingBackwardsEarnsNothing) {
-  TokenBucket b(1, 100);
-  EXPECT_TRUE(b.take(5000));
-  EXPECT_FALSE(b.take(4000));
-  EXPECT_TRUE(b.take(5100));
-}
-
 TEST(OpenLimiter, PerSourceLimitLeavesOthersAlone) {
   OpenLimiter l({.global_burst = 100, .global_interval_ms = 1, .source_burst = 2, .source_interval_ms = 1000});
   const Address a = Address::v4(0xc6120002), b = Address::v4(0xc6120003);

@@ -528,8 +528,8 @@ TEST(PacketTest, EveryRejectIsReached) {
   for (const Capture& capture : captures())
     for (const Expected& want : capture.frames)
       if (!want) reached[std::to_underlying(want.error())] = true;
-  for (const RejectName& r : kRejectNames)
-    EXPECT_TRUE(reached[std::to_underlying(r.reject)]) << r.name << " has no test";
+  for (const EnumName<Reject>& r : kRejectNames)
+    EXPECT_TRUE(reached[std::to_underlying(r.value)]) << r.name << " has no test";
 }
 
 TEST(PacketTest, RejectNamesAreDistinct) {

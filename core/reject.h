@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/enum_names.h"
+
 namespace sesame {
 
 // The daemon keeps one counter per value, indexed by the value: keep them dense from
@@ -40,13 +42,8 @@ enum class Reject : std::uint8_t {
 // Follows the last value: move it along when appending.
 inline constexpr std::size_t kRejectCount = std::to_underlying(Reject::kUdpLengthBeyondPayload) + 1;
 
-struct RejectName {
-  Reject reject;
-  std::string_view name;  // as counters and logs print it
-};
-
-// The one list of names; entry i names value i (checked below).
-inline constexpr std::array<RejectName, kRejectCount> kRejectNames{{
+// The one list of names, as counters and logs print them; entry i names value i.
+inline constexpr std::array<EnumName<Reject>, kRejectCount> kRejectNames{{
     {Reject::kEthernetTooShort, "ethernet_too_short"},
     {Reject::kTooManyVlanTags, "too_many_vlan_tags"},
     {Reject::kNotIp, "not_ip"},
@@ -72,17 +69,11 @@ inline constexpr std::array<RejectName, kRejectCount> kRejectNames{{
     {Reject::kUdpLengthBeyondPayload, "udp_length_beyond_payload"},
 }};
 
-static_assert(
-    [] {
-      for (std::size_t i = 0; i < kRejectNames.size(); ++i)
-        if (std::to_underlying(kRejectNames[i].reject) != i || kRejectNames[i].name.empty())
-          return false;
-      return true;
-    }(),
+static_assert(names_in_value_order(kRejectNames),
     "kRejectNames must name every Reject value, in value order, so reject_name can index it");
 
 constexpr std::string_view reject_name(Reject r) {
-  return kRejectNames[std::to_underlying(r)].name;
+  return enum_name(kRejectNames, r);
 }
 
 }  // namespace sesame

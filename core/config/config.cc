@@ -6,12 +6,6 @@
 
 namespace sesame {
 
-std::optional<FirewallBackend> firewall_backend_from_name(std::string_view name) {
-  for (const FirewallBackendName& b : kFirewallBackendNames)
-    if (b.name == name) return b.backend;
-  return std::nullopt;
-}
-
 std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed) {
   if (parsed.config.firewall != FirewallBackend::kExec || parsed.shell_commands.empty()) return std::nullopt;
   return parsed.shell_commands.front();

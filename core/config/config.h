@@ -25,13 +25,8 @@ enum class FirewallBackend : std::uint8_t {
   kExec,  // the door's start/stop commands, as knockd runs them
 };
 
-struct FirewallBackendName {
-  FirewallBackend backend;
-  std::string_view name;  // as the TOML file writes it
-};
-
-// The one list of names; entry i names value i (checked below).
-inline constexpr std::array<FirewallBackendName, 3> kFirewallBackendNames{{
+// The one list of names, as the TOML file writes them; entry i names value i (checked below).
+inline constexpr std::array<EnumName<FirewallBackend>, 3> kFirewallBackendNames{{
     {FirewallBackend::kUfw, "ufw"},
     {FirewallBackend::kNft, "nft"},
     {FirewallBackend::kExec, "exec"},
@@ -41,10 +36,12 @@ static_assert(names_in_value_order(kFirewallBackendNames),
               "kFirewallBackendNames must list every FirewallBackend in value order");
 
 constexpr std::string_view firewall_backend_name(FirewallBackend b) {
-  return kFirewallBackendNames[std::to_underlying(b)].name;
+  return enum_name(kFirewallBackendNames, b);
 }
 // Nullopt for a name not in kFirewallBackendNames.
-std::optional<FirewallBackend> firewall_backend_from_name(std::string_view name);
+constexpr std::optional<FirewallBackend> firewall_backend_from_name(std::string_view name) {
+  return enum_from_name(kFirewallBackendNames, name);
+}
 
 struct Logging {
   bool syslog = true;
@@ -109,12 +106,7 @@ struct Config {
 // The two formats a config file can be written in.
 enum class ConfigFormat : std::uint8_t { kToml, kKnockd };
 
-struct ConfigFormatName {
-  ConfigFormat format;
-  std::string_view name;
-};
-
-inline constexpr std::array<ConfigFormatName, 2> kConfigFormatNames{{
+inline constexpr std::array<EnumName<ConfigFormat>, 2> kConfigFormatNames{{
     {ConfigFormat::kToml, "TOML"},
     {ConfigFormat::kKnockd, "knockd.conf"},
 }};
@@ -123,7 +115,7 @@ static_assert(names_in_value_order(kConfigFormatNames),
               "kConfigFormatNames must list every ConfigFormat in value order");
 
 constexpr std::string_view config_format_name(ConfigFormat f) {
-  return kConfigFormatNames[std::to_underlying(f)].name;
+  return enum_name(kConfigFormatNames, f);
 }
 
 // A parser's result: the config, the format it was read from, and the lines it
@@ -145,12 +137,7 @@ std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed);
 // What a matcher door does when its sequence completes.
 enum class DoorAction : std::uint8_t { kOpen, kClose };
 
-struct DoorActionName {
-  DoorAction action;
-  std::string_view name;
-};
-
-inline constexpr std::array<DoorActionName, 2> kDoorActionNames{{
+inline constexpr std::array<EnumName<DoorAction>, 2> kDoorActionNames{{
     {DoorAction::kOpen, "open"},
     {DoorAction::kClose, "close"},
 }};
@@ -159,7 +146,7 @@ static_assert(names_in_value_order(kDoorActionNames),
               "kDoorActionNames must list every DoorAction in value order");
 
 constexpr std::string_view door_action_name(DoorAction a) {
-  return kDoorActionNames[std::to_underlying(a)].name;
+  return enum_name(kDoorActionNames, a);
 }
 
 struct MatcherDoorOrigin {

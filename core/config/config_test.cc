@@ -63,8 +63,8 @@ TEST(Config, ExecCommandsFallBackLikeKnockd) {
 }
 
 TEST(Config, BackendNames) {
-  for (const FirewallBackendName& b : kFirewallBackendNames)
-    EXPECT_EQ(firewall_backend_from_name(b.name), b.backend);
+  for (const EnumName<FirewallBackend>& b : kFirewallBackendNames)
+    EXPECT_EQ(firewall_backend_from_name(b.name), b.value);
   EXPECT_FALSE(firewall_backend_from_name("UFW").has_value());
 }
 

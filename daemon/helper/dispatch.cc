@@ -38,15 +38,12 @@ constexpr std::array<Request, 1> kRequests{{
     {IpcType::kMatch, handle_match},
 }};
 
-// The type byte's offset in every message (see core/ipc.cc).
-constexpr std::size_t kTypeOffset = 1;
-
 }  // namespace
 
 bool dispatch(std::span<const std::uint8_t> message, HelperState& state) {
-  if (message.size() > kTypeOffset)
+  if (const auto type = ipc_type_byte(message))
     for (const Request& r : kRequests)
-      if (message[kTypeOffset] == std::to_underlying(r.type)) return r.handle(message, state);
+      if (*type == std::to_underlying(r.type)) return r.handle(message, state);
   state.log.line(str_cat("error: sniffer sent an unknown request (", std::to_string(message.size()), " bytes)"));
   return false;
 }

@@ -57,9 +57,7 @@ Worker::Worker(std::vector<Ring> rings, std::unique_ptr<UringLoop> loop, std::sh
       table_options_(table),
       ipv4_only_(ipv4_only),
       helper_(helper),
-      control_(std::move(control)),
-      first_knock_budget_(monotonic_ms()),
-      later_budget_(monotonic_ms()) {
+      control_(std::move(control)) {
   start_detector(std::move(ruleset));
 }
 

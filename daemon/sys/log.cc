@@ -68,15 +68,7 @@ std::string door_event_line(const Address& source, std::string_view door, const 
 }
 
 bool LineBudget::take(std::uint64_t now_ms) {
-  constexpr std::uint64_t kFull = std::uint64_t{kBurst} * 1000;
-  if (now_ms > last_ms_) {
-    tokens_milli_ = std::min(kFull, tokens_milli_ + (now_ms - last_ms_) * kLinesPerSecond);
-    last_ms_ = now_ms;
-  }
-  if (tokens_milli_ >= 1000) {
-    tokens_milli_ -= 1000;
-    return true;
-  }
+  if (bucket_.take(now_ms)) return true;
   ++suppressed_;
   return false;
 }

@@ -10,6 +10,7 @@
 #include "core/address.h"
 #include "core/config/config.h"
 #include "core/matcher.h"
+#include "core/token_bucket.h"
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -52,7 +53,7 @@ class LineBudget {
   static constexpr std::uint32_t kLinesPerSecond = 20;
   static constexpr std::uint32_t kBurst = 100;
 
-  explicit LineBudget(std::uint64_t now_ms) : last_ms_(now_ms) {}
+  LineBudget() = default;
 
   // Whether a line may be written at `now_ms` (a monotonic clock); false counts it.
   bool take(std::uint64_t now_ms);
@@ -60,8 +61,7 @@ class LineBudget {
   std::uint64_t take_suppressed();
 
  private:
-  std::uint64_t tokens_milli_ = std::uint64_t{kBurst} * 1000;  // thousandths of a line
-  std::uint64_t last_ms_;
+  TokenBucket bucket_{kBurst, 1000 / kLinesPerSecond};
   std::uint64_t suppressed_ = 0;
 };
 

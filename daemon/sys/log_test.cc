@@ -19,7 +19,7 @@ TEST(DoorEventLine, WritesKnockdsWording) {
 }
 
 TEST(LineBudget, AllowsABurstThenTheRateAndCountsTheRest) {
-  LineBudget budget(1000);
+  LineBudget budget;
   for (std::uint32_t i = 0; i < LineBudget::kBurst; ++i) EXPECT_TRUE(budget.take(1000)) << i;
   EXPECT_FALSE(budget.take(1000));
   EXPECT_FALSE(budget.take(1000));
@@ -33,7 +33,7 @@ TEST(LineBudget, AllowsABurstThenTheRateAndCountsTheRest) {
 }
 
 TEST(LineBudget, AFloodOfAMillionLinesAMinuteWritesAFewThousand) {
-  LineBudget budget(0);
+  LineBudget budget;
   std::uint64_t written = 0;
   for (std::uint64_t i = 0; i < 1'000'000; ++i) written += budget.take(i * 60'000 / 1'000'000);
   EXPECT_LE(written, LineBudget::kBurst + 60 * LineBudget::kLinesPerSecond);
@@ -41,7 +41,7 @@ TEST(LineBudget, AFloodOfAMillionLinesAMinuteWritesAFewThousand) {
 }
 
 TEST(LineBudget, RefillsNoFurtherThanTheBurst) {
-  LineBudget budget(0);
+  LineBudget budget;
   std::uint32_t allowed = 0;
   for (int i = 0; i < 1000; ++i) allowed += budget.take(3'600'000);
   EXPECT_EQ(allowed, LineBudget::kBurst);

@@ -1,0 +1,101 @@
+// Writing a Config back as sesame's TOML (sesame import-knockd), with the reader's key
+// names.
+#include "core/config/config_toml.h"
+
+#include <string>
+#include <utility>
+
+#include "core/config/config_values.h"
+#include "core/config/toml_keys.h"
+#include "core/str_cat.h"
+
+namespace sesame {
+namespace {
+
+using namespace toml_keys;
+
+// A TOML basic string: escapes for '"', '\' and control characters; other UTF-8 as is.
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string port_value(KnockStep s) {
+  return s.protocol == Protocol::kTcp ? std::to_string(s.port) : quoted(format_port(s));
+}
+
+// Opened ports name their protocol even for TCP: "22/tcp" reads as a firewall rule.
+std::string open_value(KnockStep s) {
+  return quoted(str_cat(std::to_string(s.port), "/", protocol_name(s.protocol)));
+}
+
+template <class T, class Format>
+std::string array(const std::vector<T>& items, Format&& format) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + format(items[i]);
+  return out + "]";
+}
+
+std::string line(std::string_view k, const std::string& value) {
+  return str_cat(k, " = ", value, "\n");
+}
+
+}  // namespace
+
+std::string write_toml_config(const Config& c) {
+  const Config defaults;
+  std::string out = line(key(RootKey::kInterfaces), array(c.interfaces, quoted));
+  if (c.user != defaults.user) out += line(key(RootKey::kUser), quoted(c.user));
+  if (c.firewall != defaults.firewall)
+    out += line(key(RootKey::kFirewall), quoted(firewall_backend_name(c.firewall)));
+  if (c.table_capacity != defaults.table_capacity)
+    out += line(key(RootKey::kTableCapacity), std::to_string(c.table_capacity));
+  if (c.workers != defaults.workers) out += line(key(RootKey::kWorkers), std::to_string(c.workers));
+  if (c.keep_grants_on_shutdown != defaults.keep_grants_on_shutdown)
+    out += line(key(RootKey::kKeepGrantsOnShutdown), c.keep_grants_on_shutdown ? "true" : "false");
+  out += str_cat("\n[", key(RootKey::kLog), "]\n");
+  out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
+  out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");
+  if (!c.log.file.empty()) out += line(key(LogKey::kFile), quoted(c.log.file));
+  for (const ConfigDoor& d : c.doors) {
+    out += str_cat("\n[[", key(RootKey::kDoor), "]]\n");
+    out += line(key(DoorKey::kName), quoted(d.door.name));
+    if (d.one_time_sequences.empty())
+      out += line(key(DoorKey::kSequence), array(d.door.sequence, port_value));
+    else
+      out += line(key(DoorKey::kOneTimeSequences), quoted(d.one_time_sequences));
+    out += line(key(DoorKey::kSeqTimeout), quoted(format_duration(d.door.seq_timeout)));
+    if (d.door.tcp_flags != TcpFlagRule{})
+      out += line(key(DoorKey::kTcpFlags), array(tcp_flag_words(d.door.tcp_flags), quoted));
+    if (d.door.target) out += line(key(DoorKey::kTarget), quoted(d.door.target->to_string()));
+    if (!d.open_ports.empty()) out += line(key(DoorKey::kOpen), array(d.open_ports, open_value));
+    if (d.open_for) out += line(key(DoorKey::kOpenFor), quoted(format_duration(*d.open_for)));
+    if (!d.close_sequence.empty())
+      out += line(key(DoorKey::kCloseSequence), array(d.close_sequence, port_value));
+    const std::pair<DoorKey, const std::optional<CommandTemplate>*> commands[] = {
+        {DoorKey::kStart, &d.exec.start},
+        {DoorKey::kStart6, &d.exec.start6},
+        {DoorKey::kStop, &d.exec.stop},
+        {DoorKey::kStop6, &d.exec.stop6},
+    };
+    for (const auto& [k, command] : commands)
+      if (*command) out += line(key(k), array((*command)->argv, quoted));
+  }
+  return out;
+}
+
+}  // namespace sesame

@@ -1,0 +1,36 @@
+#include "core/token_bucket.h"
+
+#include <gtest/gtest.h>
+
+namespace sesame {
+namespace {
+
+TEST(TokenBucket, BurstThenOneEveryInterval) {
+  TokenBucket b(3, 100);
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_FALSE(b.take(1000));
+  EXPECT_FALSE(b.take(1099));
+  EXPECT_TRUE(b.take(1100));
+  EXPECT_FALSE(b.take(1150));
+  // Partial progress is kept: the next token is due at 1200, not 1250.
+  EXPECT_TRUE(b.take(1200));
+  EXPECT_FALSE(b.full_at(1400));
+  EXPECT_TRUE(b.full_at(1500));
+  // Never more than the burst, however long it rested.
+  EXPECT_TRUE(b.take(100'000));
+  EXPECT_TRUE(b.take(100'000));
+  EXPECT_TRUE(b.take(100'000));
+  EXPECT_FALSE(b.take(100'000));
+}
+
+TEST(TokenBucket, TimeGoingBackwardsEarnsNothing) {
+  TokenBucket b(1, 100);
+  EXPECT_TRUE(b.take(5000));
+  EXPECT_FALSE(b.take(4000));
+  EXPECT_TRUE(b.take(5100));
+}
+
+}  // namespace
+}  // namespace sesame
