@@ -126,7 +126,7 @@ print_latencies() {
 finish() {
   local cleanup=$1
   # Sanitizer builds: every clean exit would have printed its report here.
-  if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$WORK/sesamed.err"; then
+  if grep -Eq 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' "$WORK/sesamed.err"; then
     fail "sanitizer report:"
     head -40 "$WORK/sesamed.err"
   fi

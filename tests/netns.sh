@@ -33,6 +33,12 @@ require_root_and_netns() {
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  # Under the tsan preset a data race fails the test, wherever it stood.
+  if [ -n "$WORK" ] && grep -qs 'ThreadSanitizer' "$WORK"/*.err; then
+    cat "$WORK"/*.err >&2
+    echo "FAIL: ThreadSanitizer reported a race (above)" >&2
+    SANITIZER_FAILED=1
+  fi
   local ns
   for ns in "${NAMESPACES[@]}"; do ip netns delete "$ns" 2>/dev/null; done
   [ -n "$WORK" ] && rm -rf "$WORK"
@@ -41,7 +47,7 @@ cleanup() {
 
 # Creates the namespaces, the veth pair and the work directory; installs the trap.
 setup_namespaces() {
-  trap cleanup EXIT
+  trap 'status=$?; cleanup; [ -n "${SANITIZER_FAILED:-}" ] && status=1; exit "$status"' EXIT
   trap 'exit 1' INT TERM
   WORK=$(mktemp -d /tmp/sesame-test.XXXXXX)
   chmod 755 "$WORK"
