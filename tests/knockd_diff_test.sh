@@ -205,9 +205,7 @@ note "sesamed run took $((SECONDS - started)) s"
 # The marker proves one worker read everything; the final statistics, every frame the
 # rings took (passed filter, less dropped) read.
 stats=$(grep -F "statistics: frames" "$WORK/sesamed.err" | tail -n1)
-frames=$(sed -n 's/.*statistics: frames \([0-9]*\),.*/\1/p' <<<"$stats")
-taken=$(sed -n 's/.*ring: passed filter \([0-9]*\), dropped \([0-9]*\),.*/\1 - \2/p' <<<"$stats")
-[ -n "$frames" ] && [ -n "$taken" ] && [ "$frames" = $((taken)) ] ||
+every_frame_read "$stats" ||
   die "sesamed did not read every frame its rings took: $stats"
 
 opens "$KNOCKD_LOG" >"$WORK/knockd.opens"

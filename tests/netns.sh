@@ -141,3 +141,12 @@ start_sesamed() {
   PIDS+=("$SESAMED_PID")
   wait_for_line "$log" 'starting up, listening on' 10 || die "sesamed did not start: $(cat "$WORK/sesamed.err")"
 }
+
+# True if sesamed's statistics LINE shows every frame its rings took (passed the
+# filter, less dropped) read: after it stopped, proof that no frame was left unread.
+every_frame_read() {
+  local line=$1 frames taken
+  frames=$(sed -n 's/.*statistics: frames \([0-9]*\),.*/\1/p' <<<"$line")
+  taken=$(sed -n 's/.*ring: passed filter \([0-9]*\), dropped \([0-9]*\),.*/\1 - \2/p' <<<"$line")
+  [ -n "$frames" ] && [ -n "$taken" ] && [ "$frames" = $((taken)) ]
+}
