@@ -1,8 +1,7 @@
 # Shared by the sesame-helper root tests (sourced after netns.sh and ufw_server.sh):
-# checks that count failures, the host firewall to compare, knocks from numbered
-# client addresses, sesamed with its helper started and stopped. A test
-# sets SESAMED, HELPER, PORT, CONF, LOG, STATE and defines rule_count ADDR (the
-# backend's rules or elements for ADDR in the server namespace).
+# checks that count failures, the host firewall to compare, sesamed with its helper
+# started and stopped. A test sets SESAMED, HELPER, PORT, CONF, LOG, STATE and defines
+# rule_count ADDR (the backend's rules or elements for ADDR in the server namespace).
 
 failures=0
 fail() {
@@ -26,14 +25,6 @@ expect_blocked() {
 
 rule_in_place() { [ "$(rule_count "$1")" -ge 1 ]; }
 rule_gone() { [ "$(rule_count "$1")" = 0 ]; }
-
-knock_from() {
-  local n=$1
-  shift
-  add_client_source "$n"
-  use_client_source "$n"
-  client_knock "$@"
-}
 
 # sesamed and its helper in the server namespace; extra arguments go to sesamed.
 start_both() {

@@ -169,9 +169,7 @@ replay() {
 MARKER=198.18.0.$((2 + SOURCES))
 processed() {
   local log=$1
-  add_client_source $((2 + SOURCES))
-  use_client_source $((2 + SOURCES))
-  ip netns exec "$CLI" knock "$SERVER4" 6000 6001 >/dev/null || die "the marker knock failed"
+  knock_from $((2 + SOURCES)) "$SERVER4" 6000 6001 || die "the marker knock failed"
   wait_for_line "$log" "$MARKER: terminator: OPEN SESAME" 10 || die "no line for the marker knock in $log"
 }
 

@@ -53,9 +53,7 @@ flood() {
 markers=0
 processed() {
   markers=$((markers + 1))
-  add_client_source $((100 + markers))
-  use_client_source $((100 + markers))
-  client_knock -6 "$SERVER6" 7000 8000 9000
+  knock_from $((100 + markers)) -6 "$SERVER6" 7000 8000 9000
   wait_for_line "$LOG" "2001:2::$((100 + markers)): ssh: OPEN SESAME" 30 || die "the flood's frames were not all read in 30 s"
 }
 kib() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$SESAMED_PID/status"; }

@@ -130,6 +130,15 @@ client_knock() {
   ip netns exec "$CLI" knock "$@" >/dev/null
 }
 
+# Runs `knock` from client address 198.18.0.N / 2001:2::N.
+knock_from() {
+  local n=$1
+  shift
+  add_client_source "$n"
+  use_client_source "$n"
+  client_knock "$@"
+}
+
 # Starts sesamed (path in $SESAMED) in the server namespace, dry run as nobody on
 # $SRV_IF with CONF and any further arguments; its stderr goes to $WORK/sesamed.err.
 # Sets SESAMED_PID and waits for the startup line in LOG.

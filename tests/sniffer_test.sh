@@ -71,15 +71,6 @@ expect_no_line() {
   if grep -Fq -- "$1" "${2:-$LOG}"; then fail "unexpected line '$1'"; else note "ok: no '$1'"; fi
 }
 
-# Knocks from client address 198.18.0.N / 2001:2::N.
-knock_from() {
-  local n=$1
-  shift
-  add_client_source "$n"
-  use_client_source "$n"
-  client_knock "$@"
-}
-
 # The marker door from 198.18.0.N, and its line: proof that every earlier frame from
 # that source was read, as one source's frames all go to one worker, in order.
 processed_from() {
