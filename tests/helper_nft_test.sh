@@ -51,15 +51,21 @@ JOURNALED=%s
 START_ARGS=()
 CLOSE_SEQUENCE=1
 EXPIRY_SLACK=3
-# The element carries the kernel's timeout, which the second knock renews.
+# The element carries the kernel's timeout, which the second knock renews. The second
+# knock is sent 1.5 s after the test saw the element, and the check made 0.5 s after the
+# first timeout surely ran out (it started before the test saw the element): the
+# renewed one has a second left then.
+sleep_until_us() {
+  local left_us=$(($1 - ${EPOCHREALTIME/./}))
+  [ "$left_us" -le 0 ] || sleep "$((left_us / 1000000)).$(printf %06d $((left_us % 1000000)))"
+}
 after_first_open() {
   srv nft list set inet sesame door0_v4 | grep -q "198.18.0.2 . tcp . $PORT timeout ${OPEN_FOR}s" &&
     ok "element carries the kernel timeout" || fail "element without a ${OPEN_FOR}s timeout"
+  sleep_until_us $((FIRST_OPEN_US + 1500000))
 }
 after_reknock() {
-  # Until the first knock's timeout has surely run out: it started before the test saw the element.
-  local left_us=$((FIRST_OPEN_US + OPEN_FOR * 1000000 + 500000 - ${EPOCHREALTIME/./}))
-  [ "$left_us" -le 0 ] || sleep "$((left_us / 1000000)).$(printf %06d $((left_us % 1000000)))"
+  sleep_until_us $((FIRST_OPEN_US + OPEN_FOR * 1000000 + 500000))
   rule_in_place 198.18.0.2 && ok "open past the first knock's open_for" || fail "closed on the first knock's time"
 }
 
