@@ -1,7 +1,6 @@
 # Shared by the sesame-helper root tests (sourced after netns.sh and ufw_server.sh):
-# checks that count failures, the host firewall to compare, knocks from numbered
-# client addresses, sesamed with its helper started and stopped, and the knock-to-open
-# latency. A test sets SESAMED, HELPER, PORT, CONF, LOG, STATE and defines
+# checks that count failures, the host firewall to compare, sesamed with its helper
+# started and stopped. A test sets SESAMED, HELPER, PORT, CONF, LOG, STATE and defines
 # rule_count ADDR (the backend's rules or elements for ADDR in the server namespace).
 
 failures=0
@@ -26,14 +25,6 @@ expect_blocked() {
 
 rule_in_place() { [ "$(rule_count "$1")" -ge 1 ]; }
 rule_gone() { [ "$(rule_count "$1")" = 0 ]; }
-
-knock_from() {
-  local n=$1
-  shift
-  add_client_source "$n"
-  use_client_source "$n"
-  client_knock "$@"
-}
 
 # sesamed and its helper in the server namespace; extra arguments go to sesamed.
 start_both() {
@@ -90,35 +81,6 @@ open = "$PORT/tcp"
 open_for = "${OPEN_FOR}s"
 close_sequence = [9000, 8000, 7000]
 EOF
-}
-
-# Every backend's first checks: the port is closed to 198.18.0.2 and 2001:2::2; a knock
-# from 198.18.0.2 opens it for that address only. Starts the array latencies.
-first_knock_opens_for_knocker_only() {
-  expect_blocked 2 4 198.18.0.2
-  expect_blocked 2 6 2001:2::2
-  latencies=()
-  local lat
-  lat=$(knock_latency_ms 2 198.18.0.2 "$SERVER4" 7000 8000 9000) || fail "nothing opened after the knock"
-  latencies+=("$lat")
-  expect_connects 2 4 198.18.0.2
-  expect_blocked 3 4 198.18.0.3
-  expect_blocked 2 6 2001:2::2
-}
-
-# Milliseconds from the end of `knock` to the rule for ADDR in the kernel.
-knock_latency_ms() {
-  local n=$1 addr=$2
-  shift 2
-  knock_from "$n" "$@"
-  local start end
-  start=$(date +%s%N)
-  wait_until 10 rule_in_place "$addr" || { echo "timeout"; return 1; }
-  end=$(date +%s%N)
-  echo $(((end - start) / 1000000))
-}
-print_latencies() {
-  echo "knock_to_open_ms: $* (sorted: $(printf '%s\n' "$@" | sort -n | tr '\n' ' '))"
 }
 
 # The end of every helper test: sanitizer reports, the log on failure, the host's

@@ -16,6 +16,7 @@ HELPER=${2:?usage: helper_ufw_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 . "$(dirname "$0")/netns.sh"
 . "$(dirname "$0")/ufw_server.sh"
 . "$(dirname "$0")/helper_common.sh"
+. "$(dirname "$0")/helper_scenario.sh"
 
 require_ufw_server
 
@@ -30,6 +31,14 @@ LOG=$WORK/sesamed.log
 CONF=$WORK/sesame.toml
 STATE=$WORK/state
 write_toml_config ufw
+DOOR=ssh
+OPENED=opened
+CLOSED="closed $PORT/tcp"
+LEFTOVER="ssh (ufw $PORT/tcp)"
+JOURNALED=%s
+START_ARGS=()
+CLOSE_SEQUENCE=1
+EXPIRY_SLACK=6
 
 # ufw's rule for ADDR as the kernel has it (ufw-user-input, or ufw6-user-input).
 rule_count() {
@@ -54,48 +63,10 @@ grep -q '^Seccomp:[[:space:]]*2$' /proc/"$HELPER_PID"/status && ok "helper runs 
 [ "$(stat -c %u /proc/"$SESAMED_PID")" != 0 ] && ok "sesamed runs as $(stat -c %U /proc/"$SESAMED_PID")" ||
   fail "sesamed still runs as root"
 
-# 1-2. Closed before the knock; the knock opens it for the knocker only.
-first_knock_opens_for_knocker_only
+# 1-7. The scenario of every backend (helper_scenario.sh), up to kill -9 and the restart.
+helper_scenario
 
-# 3. A second knock while open extends the grant: still one rule.
-wait_for_line "$LOG" "198.18.0.2: ssh: opened" 5 || fail "no 'opened' line"
-knock_from 2 "$SERVER4" 7000 8000 9000
-wait_for_line "$LOG" "198.18.0.2: ssh: already open" 5 && ok "second knock coalesced" || fail "no 'already open' line"
-[ "$(rule_count 198.18.0.2)" = 1 ] && ok "one rule for 198.18.0.2" || fail "$(rule_count 198.18.0.2) rules for 198.18.0.2"
-
-# 4. Closed again after open_for (counted from the second knock).
-wait_until $((OPEN_FOR + 6)) rule_gone 198.18.0.2 && ok "rule gone after open_for" || fail "rule still there after open_for"
-wait_for_line "$LOG" "198.18.0.2: ssh: closed $PORT/tcp (open_for elapsed)" 5 && ok "closed line" || fail "no closed line"
-expect_blocked 2 4 198.18.0.2
-
-# 5. The close sequence closes early.
-lat=$(knock_latency_ms 2 198.18.0.2 "$SERVER4" 7000 8000 9000) || fail "no rule after the knock"
-latencies+=("$lat")
-expect_connects 2 4 198.18.0.2
-knock_from 2 "$SERVER4" 9000 8000 7000
-wait_until 5 rule_gone 198.18.0.2 && ok "rule gone after the close sequence" || fail "rule still there after the close sequence"
-wait_for_line "$LOG" "198.18.0.2: ssh: closed $PORT/tcp (close sequence)" 5 || fail "no close-sequence line"
-expect_blocked 2 4 198.18.0.2
-
-# 6. IPv6.
-lat=$(knock_latency_ms 2 2001:2::2 -6 "$SERVER6" 7000 8000 9000) || fail "no IPv6 rule after the knock"
-latencies+=("$lat")
-expect_connects 2 6 2001:2::2
-expect_blocked 3 6 2001:2::3
-expect_blocked 2 4 198.18.0.2
-knock_from 2 -6 "$SERVER6" 9000 8000 7000
-wait_until 5 rule_gone 2001:2::2 && ok "IPv6 rule gone after the close sequence" || fail "IPv6 rule still there"
-
-# More latency samples (each closed by its close sequence).
-for n in 4 5 6 7; do
-  lat=$(knock_latency_ms "$n" "198.18.0.$n" "$SERVER4" 7000 8000 9000) || fail "no rule for 198.18.0.$n"
-  latencies+=("$lat")
-  knock_from "$n" "$SERVER4" 9000 8000 7000
-  wait_until 5 rule_gone "198.18.0.$n" || fail "rule for 198.18.0.$n did not close"
-done
-print_latencies "${latencies[@]}"
-
-# An identical rule an admin added by hand: the grant's rule is skipped by ufw, and
+# 8. An identical rule an admin added by hand: the grant's rule is skipped by ufw, and
 # closing the grant leaves the admin's rule alone.
 srv ufw allow from 198.18.0.10 to any port "$PORT" proto tcp >/dev/null || fail "could not add the admin's rule"
 knock_from 10 "$SERVER4" 7000 8000 9000
@@ -106,20 +77,7 @@ rule_in_place 198.18.0.10 && ok "the admin's identical rule outlives the grant" 
   fail "closing the grant deleted the admin's rule"
 srv ufw delete allow from 198.18.0.10 to any port "$PORT" proto tcp >/dev/null
 
-# 7. kill -9 both with a grant open: the rule stays (nobody closed it) until the restart.
-knock_from 8 "$SERVER4" 7000 8000 9000
-wait_until 5 rule_in_place 198.18.0.8 || fail "no rule for 198.18.0.8"
-wait_for_line "$LOG" "198.18.0.8: ssh: opened" 5 || fail "no 'opened' line for 198.18.0.8"
-kill_both
-rule_in_place 198.18.0.8 && ok "rule left behind by kill -9" || fail "rule vanished without a restart"
-grep -Fq "198.18.0.8" "$STATE/grants" && ok "journal lists the grant" || fail "journal does not list the grant"
-: >"$LOG"
-start_both
-rule_gone 198.18.0.8 && ok "restart closed the leftover rule" || fail "leftover rule still there after restart"
-grep -Fq "closing 198.18.0.8: ssh (ufw $PORT/tcp), left open by a previous run" "$LOG" || fail "no leftover line"
-expect_blocked 8 4 198.18.0.8
-
-# 8. Clean shutdown closes open grants.
+# 9. Clean shutdown closes open grants.
 knock_from 9 "$SERVER4" 7000 8000 9000
 wait_until 5 rule_in_place 198.18.0.9 || fail "no rule for 198.18.0.9"
 wait_for_line "$LOG" "198.18.0.9: ssh: opened" 5 || fail "no 'opened' line for 198.18.0.9"
@@ -127,7 +85,7 @@ stop_both
 rule_gone 198.18.0.9 && ok "SIGTERM closed the grant" || fail "rule still there after SIGTERM"
 [ -s "$STATE/grants" ] && fail "journal not empty after a clean shutdown" || ok "journal empty"
 
-# 9. The helper's death stops sesamed.
+# 10. The helper's death stops sesamed.
 start_both
 kill -KILL "$HELPER_PID"
 if wait_until 10 bash -c "! kill -0 $SESAMED_PID 2>/dev/null"; then ok "sesamed stopped when the helper died"; else

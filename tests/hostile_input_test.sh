@@ -141,4 +141,7 @@ wait_for_line "$LOG" "statistics: frames" 5 || die "no statistics line"
 line=$(grep -F "statistics: frames" "$LOG" | tail -n1)
 echo "$line"
 [[ "$line" == *"rejects: none"* ]] && { echo "FAIL: no frame was rejected"; failures=1; }
+# Two workers: the real knocks above may have been read by the other one. The clean
+# exit counts only if every hostile frame had been read by then.
+every_frame_read "$line" || { echo "FAIL: sesamed stopped before reading every frame its rings took"; failures=1; }
 exit "$failures"

@@ -163,9 +163,19 @@ replay() {
   done <"$PLAN"
 }
 
-# "SOURCE: DOOR" for every OPEN SESAME line of a log, sorted.
+# After the plan, the terminator door from a source of its own, and its OPEN SESAME line
+# in LOG: proof that the daemon read every frame sent before it (knockd reads one
+# capture in order; sesamed's two workers are checked by its statistics too).
+MARKER=198.18.0.$((2 + SOURCES))
+processed() {
+  local log=$1
+  knock_from $((2 + SOURCES)) "$SERVER4" 6000 6001 || die "the marker knock failed"
+  wait_for_line "$log" "$MARKER: terminator: OPEN SESAME" 10 || die "no line for the marker knock in $log"
+}
+
+# "SOURCE: DOOR" for every OPEN SESAME line of a log but the marker's, sorted.
 opens() {
-  sed -n 's/^\[[^]]*\] \(.*\): OPEN SESAME$/\1/p' "$1" | sort
+  sed -n 's/^\[[^]]*\] \(.*\): OPEN SESAME$/\1/p' "$1" | grep -v "^$MARKER: " | sort
 }
 
 note "knockd"
@@ -176,7 +186,7 @@ PIDS+=("$KNOCKD_PID")
 wait_for_line "$KNOCKD_LOG" "starting up, listening on $SRV_IF" 10 || die "knockd did not start: $(cat "$WORK/knockd.out")"
 started=$SECONDS
 replay
-sleep 1
+processed "$KNOCKD_LOG"
 stop_pid "$KNOCKD_PID"
 forget_pid "$KNOCKD_PID"
 note "knockd run took $((SECONDS - started)) s"
@@ -186,10 +196,15 @@ note "sesamed"
 start_sesamed "$CONF" "$WORK/sesamed.err" -w 2
 started=$SECONDS
 replay
-sleep 1
+processed "$WORK/sesamed.err"
 stop_pid "$SESAMED_PID"
 forget_pid "$SESAMED_PID"
 note "sesamed run took $((SECONDS - started)) s"
+# The marker proves one worker read everything; the final statistics, every frame the
+# rings took (passed filter, less dropped) read.
+stats=$(grep -F "statistics: frames" "$WORK/sesamed.err" | tail -n1)
+every_frame_read "$stats" ||
+  die "sesamed did not read every frame its rings took: $stats"
 
 opens "$KNOCKD_LOG" >"$WORK/knockd.opens"
 opens "$WORK/sesamed.err" >"$WORK/sesamed.opens"

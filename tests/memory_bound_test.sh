@@ -46,7 +46,15 @@ flood() {
     "tcp(sp=40000, dp=7000, syn, win=64240) }" >"$WORK/flood.cfg"
   timeout 60 ip netns exec "$CLI" trafgen --no-sock-mem --notouch-irq -P 1 -C -q -o "$CLI_IF" \
     -i "$WORK/flood.cfg" -n "$count" >"$WORK/trafgen.out" 2>&1 || die "trafgen: $(tail -n 3 "$WORK/trafgen.out")"
-  sleep 1 # past the rings' block retire timeout: every frame read
+  processed
+}
+# A real knock from a source of its own, and its OPEN SESAME line (never held back):
+# with one worker (the default) and one ring, every frame sent before it has been read.
+markers=0
+processed() {
+  markers=$((markers + 1))
+  knock_from $((100 + markers)) -6 "$SERVER6" 7000 8000 9000
+  wait_for_line "$LOG" "2001:2::$((100 + markers)): ssh: OPEN SESAME" 30 || die "the flood's frames were not all read in 30 s"
 }
 kib() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$SESAMED_PID/status"; }
 

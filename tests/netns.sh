@@ -136,6 +136,15 @@ client_knock() {
   ip netns exec "$CLI" knock "$@" >/dev/null
 }
 
+# Runs `knock` from client address 198.18.0.N / 2001:2::N.
+knock_from() {
+  local n=$1
+  shift
+  add_client_source "$n"
+  use_client_source "$n"
+  client_knock "$@"
+}
+
 # Starts sesamed (path in $SESAMED) in the server namespace, dry run as nobody on
 # $SRV_IF with CONF and any further arguments; its stderr goes to $WORK/sesamed.err.
 # Sets SESAMED_PID and waits for the startup line in LOG.
@@ -146,4 +155,13 @@ start_sesamed() {
   SESAMED_PID=$!
   PIDS+=("$SESAMED_PID")
   wait_for_line "$log" 'starting up, listening on' 10 || die "sesamed did not start: $(cat "$WORK/sesamed.err")"
+}
+
+# True if sesamed's statistics LINE shows every frame its rings took (passed the
+# filter, less dropped) read: after it stopped, proof that no frame was left unread.
+every_frame_read() {
+  local line=$1 frames taken
+  frames=$(sed -n 's/.*statistics: frames \([0-9]*\),.*/\1/p' <<<"$line")
+  taken=$(sed -n 's/.*ring: passed filter \([0-9]*\), dropped \([0-9]*\),.*/\1 - \2/p' <<<"$line")
+  [ -n "$frames" ] && [ -n "$taken" ] && [ "$frames" = $((taken)) ]
 }

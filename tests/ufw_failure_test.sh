@@ -56,11 +56,7 @@ stop_sesamed() {
   stop_pid "$SESAMED_PID"
   forget_pid "$SESAMED_PID"
 }
-knock_once() {
-  add_client_source "$1"
-  use_client_source "$1"
-  client_knock "$SERVER4" 7000 8000 9000
-}
+knock_once() { knock_from "$1" "$SERVER4" 7000 8000 9000; }
 journal_empty() { [ ! -s "$STATE/grants" ]; }
 
 note "ufw missing: the helper refuses to start and says why"
