@@ -37,7 +37,17 @@ constexpr std::string_view kSnifferCalls[] = {
     // time and randomness
     "clock_gettime", "clock_nanosleep", "nanosleep", "gettimeofday", "getrandom"};
 
-#if defined(__SANITIZE_THREAD__) || (defined(__has_feature) && __has_feature(thread_sanitizer))
+// GCC says __SANITIZE_THREAD__, clang __has_feature (which GCC 12's preprocessor
+// cannot parse in the same #if).
+#if defined(__SANITIZE_THREAD__)
+#define SESAME_TSAN_RUNTIME 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SESAME_TSAN_RUNTIME 1
+#endif
+#endif
+
+#ifdef SESAME_TSAN_RUNTIME
 // ThreadSanitizer's runtime, in the tsan preset's build only: what its threads and
 // report printer call after the drop.
 constexpr std::string_view kSanitizerCalls[] = {"sched_getaffinity"};
