@@ -127,6 +127,14 @@ CLK_TCK=$(getconf CLK_TCK)
 
 # "utime stime" of PID (all threads), in clock ticks.
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+# utime of PID's threads but the main one (sesamed's workers), in clock ticks.
+worker_utime() {
+  local pid=$1 task sum=0
+  for task in /proc/"$pid"/task/*; do
+    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk '{ print $14 }' "$task/stat")))
+  done
+  echo "$sum"
+}
 # "busy total" jiffies of CPU N from /proc/stat.
 cpu_jiffies() {
   awk -v cpu="cpu$1" '$1 == cpu { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
@@ -262,7 +270,7 @@ score_knocks() {
 # One run: DAEMON under trafgen config CFG (FRAMES frames, RATE pps or "max"), with
 # real knocks over FAMILY. Results go to R_<field>[DAEMON].
 RESULTS=(R_OPENED R_INFLOOD R_SENT R_RATE R_SEEN R_RING_DROPS R_SOFTNET R_CPU R_CPU_SPLIT R_LOAD0 R_LOAD1 R_RSS0
-  R_HWM R_LAT R_LATMAX R_SOURCES)
+  R_HWM R_LAT R_LATMAX R_SOURCES R_WORKER_NS)
 declare -A "${RESULTS[@]}"
 # "-" for both daemons in every result, for a daemon left out of the run.
 reset_results() {
@@ -279,8 +287,9 @@ run_one() {
   start_open_watcher "$log" "$stamped"
   sleep 0.3
   R_RSS0[$daemon]=$(vm_kib "$DAEMON_PID" VmRSS)
-  local ticks0 ticks1 softnet0 cpu0 cpu1
+  local ticks0 ticks1 softnet0 cpu0 cpu1 worker0 worker1
   read -r -a ticks0 <<<"$(cpu_ticks "$DAEMON_PID")"
+  worker0=$(worker_utime "$DAEMON_PID")
   softnet0=$(softnet_drops)
   read -r -a cpu0 <<<"$(cpu_jiffies "$GEN_CPU")"
   read -r -a cpu1 <<<"$(cpu_jiffies "$DAEMON_CPU")"
@@ -315,6 +324,7 @@ run_one() {
   R_LOAD0[$daemon]=$(percent $((c0[0] - cpu0[0])) $((c0[1] - cpu0[1])))
   R_LOAD1[$daemon]=$(percent $((c1[0] - cpu1[0])) $((c1[1] - cpu1[1])))
   read -r -a ticks1 <<<"$(cpu_ticks "$DAEMON_PID")"
+  worker1=$(worker_utime "$DAEMON_PID")
   R_CPU[$daemon]=$(awk -v u=$((ticks1[0] - ticks0[0])) -v s=$((ticks1[1] - ticks0[1])) -v hz="$CLK_TCK" \
     'BEGIN { printf "%.2f", (u + s) / hz }')
   R_CPU_SPLIT[$daemon]=$(awk -v u=$((ticks1[0] - ticks0[0])) -v s=$((ticks1[1] - ticks0[1])) -v hz="$CLK_TCK" \
@@ -351,6 +361,9 @@ run_one() {
     R_RING_DROPS[$daemon]=$(sed -n 's/.*ring: passed filter [0-9]*, dropped \([0-9]*\),.*/\1/p' <<<"$stats")
     R_SOURCES[$daemon]=$(sed -n 's/.*, sources \([0-9]*\) (evicted \([0-9]*\), refused \([0-9]*\)).*/\1 live, \2 evicted, \3 refused/p' <<<"$stats")
     echo "   sesamed: $stats" >>"$WORK/details"
+    # Worker user time per frame it read (tick-sampled, 10 ms: "-" below 100,000 frames).
+    R_WORKER_NS[$daemon]=$(awk -v t=$((worker1 - worker0)) -v hz="$CLK_TCK" -v f="${R_SEEN[$daemon]}" \
+      'BEGIN { if (f >= 100000) printf "%.0f", t / hz / f * 1e9; else print "-" }')
   fi
 }
 
@@ -382,6 +395,7 @@ print_table() {
   rowr "CPU $DAEMON_CPU load (daemon)" "${R_LOAD1[knockd]}" "${R_LOAD1[sesamed]}"
   rowr "RSS after start (KiB)" "${R_RSS0[knockd]}" "${R_RSS0[sesamed]}"
   rowr "peak RSS, VmHWM (KiB)" "${R_HWM[knockd]}" "${R_HWM[sesamed]}"
+  rowr "worker utime per frame seen (ns)" "${R_WORKER_NS[knockd]}" "${R_WORKER_NS[sesamed]}"
   rowr "knock-to-open median (ms)" "${R_LAT[knockd]}" "${R_LAT[sesamed]}"
   rowr "knock-to-open max (ms)" "${R_LATMAX[knockd]}" "${R_LATMAX[sesamed]}"
   echo "sesamed table: ${R_SOURCES[sesamed]}"
