@@ -14,6 +14,7 @@
 //   ipv6: destination not listed   -> drop
 //         X = 40; next header 6 -> tcp, 17 -> udp, 0/43/44/60 -> accept, else drop
 //   tcp:  port [X+16] in a flag group -> that group's rules on flags [X+27] -> accept
+//         (pass_syns) any other port   -> flags [X+27] SYN without ACK -> accept
 //   udp:  port [X+16] listed        -> accept
 #include "core/bpf_program.h"
 
@@ -147,6 +148,8 @@ struct Relevant {
   // TCP ports grouped by the set of flag rules of the doors knocking them: ports with
   // the same rules share one flag check. A group holding kAnyFlags passes any flags.
   std::map<std::set<FlagRule>, std::vector<std::uint16_t>> tcp_port_groups;
+  // The scan guard's SYNs (matcher rule R10): SYN without ACK to any other TCP port.
+  bool tcp_syns = false;
 };
 
 std::uint32_t ipv4_host_order(const Address& a) {
@@ -154,8 +157,9 @@ std::uint32_t ipv4_host_order(const Address& a) {
   return std::uint32_t{b[12]} << 24 | std::uint32_t{b[13]} << 16 | std::uint32_t{b[14]} << 8 | b[15];
 }
 
-Relevant gather(std::span<const Door> doors, std::span<const Address> local) {
+Relevant gather(std::span<const Door> doors, std::span<const Address> local, bool pass_syns) {
   Relevant r;
+  r.tcp_syns = pass_syns;
   std::map<std::uint16_t, std::set<FlagRule>> tcp_rules;
   for (const Door& d : doors) {
     const std::span<const Address> destinations =
@@ -241,7 +245,7 @@ class FilterWriter {
  private:
   // A holds the IP protocol; X the transport header's offset minus 14.
   void dispatch_transport() {
-    if (!r_.tcp_port_groups.empty()) a_.go_if(BPF_JEQ, kTcp, check_ports_ ? tcp_ : accept_);
+    if (!r_.tcp_port_groups.empty() || r_.tcp_syns) a_.go_if(BPF_JEQ, kTcp, check_ports_ ? tcp_ : accept_);
     if (!r_.udp_ports.empty()) a_.go_if(BPF_JEQ, kUdp, check_ports_ ? udp_ : accept_);
     a_.go(drop_);
   }
@@ -267,6 +271,11 @@ class FilterWriter {
       const bool any = rules.contains(kAnyFlags);
       groups.push_back(any ? accept_ : a_.label());
       for (std::uint16_t p : ports) a_.go_if(BPF_JEQ, p, groups.back());
+    }
+    if (r_.tcp_syns) {
+      a_.stmt(BPF_LD | BPF_B | BPF_IND, kTcpFlags);
+      a_.stmt(BPF_ALU | BPF_AND | BPF_K, tcp_flag::kSyn | tcp_flag::kAck);
+      a_.go_if(BPF_JEQ, tcp_flag::kSyn, accept_);
     }
     a_.go(drop_);
     std::size_t i = 0;
@@ -316,8 +325,8 @@ void write_source_hash(Assembler& a, std::uint32_t source, std::uint32_t words, 
 
 std::expected<KnockFilter, BpfError> knock_filter(std::span<const Door> doors,
                                                   std::span<const Address> local_addresses,
-                                                  bool ipv4_only) {
-  const Relevant relevant = gather(doors, local_addresses);
+                                                  bool ipv4_only, bool pass_syns) {
+  const Relevant relevant = gather(doors, local_addresses, pass_syns);
   for (bool check_ports : {true, false}) {
     std::vector<sock_filter> program = FilterWriter(relevant, ipv4_only, check_ports).write();
     if (program.size() <= BPF_MAXINSNS) return KnockFilter{std::move(program), check_ports};

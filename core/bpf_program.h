@@ -39,7 +39,8 @@ struct KnockFilter {
 //  - IPv4: a non-first fragment is dropped; otherwise the destination must be a door's
 //    target or, for a door without one, a local address; TCP or UDP (options skipped
 //    by the header length); the destination port one of that protocol's knock ports;
-//    for TCP, the flags must satisfy the TCPFlags rule of some door knocking that port;
+//    for TCP, the flags must satisfy the TCPFlags rule of some door knocking that port,
+//    or, with `pass_syns` (the matcher's scan guard, R10), be SYN without ACK;
 //  - IPv6 with TCP or UDP as the first next header: the same checks at fixed offsets;
 //    with an extension header first (hop-by-hop, routing, fragment, destination
 //    options), only the destination is checked and parse_frame bounds the rest;
@@ -50,7 +51,7 @@ struct KnockFilter {
 // checks exceeds BPF_MAXINSNS (hundreds of distinct destination addresses).
 std::expected<KnockFilter, BpfError> knock_filter(std::span<const Door> doors,
                                                   std::span<const Address> local_addresses,
-                                                  bool ipv4_only);
+                                                  bool ipv4_only, bool pass_syns);
 
 // The PACKET_FANOUT_CBPF program. The kernel runs it with the frame starting at the
 // network header (IPv4 source at offset 12, IPv6 source at 8..23; one VLAN tag left in

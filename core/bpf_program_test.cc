@@ -250,18 +250,22 @@ bool relevant(const Matcher& m, std::span<const std::uint8_t> f) {
   return knock && m.classify(*knock) != kIrrelevant;
 }
 
+// knockd's rules unless a test says otherwise: the robust ones add the scan guard's SYNs.
 struct Doors {
   std::vector<Door> doors;
   std::vector<Address> local{kServer4, kServer6};
   bool ipv4_only = false;
+  MatchingRules rules = MatchingRules::kKnockd;
 
+  // As sesamed builds it: SYNs pass when the matcher's scan guard needs them.
   KnockFilter filter() const {
-    auto f = knock_filter(doors, local, ipv4_only);
+    const auto m = Matcher::build(doors, local, rules);
+    auto f = knock_filter(doors, local, ipv4_only, m && m->scan_guard());
     EXPECT_TRUE(f.has_value());
     EXPECT_TRUE(valid(f->program));
     return *f;
   }
-  Matcher matcher() const { return *Matcher::build(doors, local); }
+  Matcher matcher() const { return *Matcher::build(doors, local, rules); }
 };
 
 // ---- Real captures ----
@@ -430,9 +434,39 @@ TEST(KnockFilter, RefusesDestinationsThatDoNotFit) {
     b[15] = static_cast<std::uint8_t>(i);
     s.doors.push_back(door({tcp(7000)}, {tcp_flag::kSyn, 0}, Address::v6(b)));
   }
-  const auto filter = knock_filter(s.doors, s.local, false);
+  const auto filter = knock_filter(s.doors, s.local, false, false);
   ASSERT_FALSE(filter.has_value());
   EXPECT_NE(filter.error().message.find("1000 IPv6 destination addresses"), std::string::npos);
+}
+
+// The scan guard (matcher R10) needs SYNs without ACK to any port of a door's
+// destination, and nothing else beyond what knockd's filter passes.
+TEST(KnockFilter, PassesSynsOutsideTheDoorsOnlyForTheScanGuard) {
+  Doors s{.doors = {door({tcp(7000), tcp(8000)}), door({udp(7001)})}};
+  for (const MatchingRules rules : {MatchingRules::kKnockd, MatchingRules::kRobust}) {
+    s.rules = rules;
+    const bool guard = rules == MatchingRules::kRobust;
+    const KnockFilter filter = s.filter();
+    const Matcher m = s.matcher();
+    for (const auto& [dst, src] : {std::pair{kServer4, kClient4}, std::pair{kServer6, kClient6}}) {
+      const Bytes syn = frame({src, dst, Protocol::kTcp, 22, tcp_flag::kSyn});
+      EXPECT_EQ(passes(filter, syn), guard);
+      EXPECT_EQ(relevant(m, syn), guard);
+      EXPECT_EQ(passes(filter, frame({src, dst, Protocol::kTcp, 22, tcp_flag::kSyn | tcp_flag::kPsh})), guard);
+      for (const Bytes& f : {frame({src, dst, Protocol::kTcp, 22, tcp_flag::kSyn | tcp_flag::kAck}),
+                             frame({src, dst, Protocol::kTcp, 22, tcp_flag::kAck}),
+                             frame({src, dst, Protocol::kTcp, 22, tcp_flag::kRst}),
+                             frame({src, dst, Protocol::kUdp, 22, 0}),
+                             frame({src, src.is_v4() ? kElsewhere4 : kElsewhere6, Protocol::kTcp, 22,
+                                    tcp_flag::kSyn})}) {
+        EXPECT_FALSE(passes(filter, f));
+        EXPECT_FALSE(relevant(m, f));
+      }
+      EXPECT_TRUE(passes(filter, frame({src, dst, Protocol::kTcp, 7000, tcp_flag::kSyn})));
+    }
+  }
+  for (Door& d : s.doors) d.scan_guard = 0;  // no guarded door: knockd's filter
+  EXPECT_FALSE(passes(s.filter(), frame({kClient4, kServer4, Protocol::kTcp, 22, tcp_flag::kSyn})));
 }
 
 // R1 as a property: whatever the doors, no frame the matcher would act on is dropped.
@@ -446,6 +480,7 @@ TEST(KnockFilter, NeverDropsARelevantFrameOfRandomDoors) {
   for (int round = 0; round < 300; ++round) {
     Doors s;
     s.ipv4_only = rng() % 4 == 0;
+    s.rules = rng() % 2 ? MatchingRules::kRobust : MatchingRules::kKnockd;
     const int door_count = 1 + static_cast<int>(rng() % 4);
     for (int d = 0; d < door_count; ++d) {
       std::vector<KnockStep> seq;
@@ -455,9 +490,10 @@ TEST(KnockFilter, NeverDropsARelevantFrameOfRandomDoors) {
                               static_cast<std::uint8_t>(rng() & rng() & 0x3f)};
       std::optional<Address> target;
       if (rng() % 3 == 0) target = pick(addresses);
-      s.doors.push_back(Door{str_cat("d", std::to_string(d)), seq, 5, flags, target});
+      s.doors.push_back(Door{str_cat("d", std::to_string(d)), seq, 5, flags, target,
+                             static_cast<std::uint8_t>(rng() % (kMaxScanGuard + 1))});
     }
-    auto matcher = Matcher::build(s.doors, s.local);
+    auto matcher = Matcher::build(s.doors, s.local, s.rules);
     if (!matcher) continue;  // sequences that are prefixes of each other, say
     const KnockFilter filter = s.filter();
     for (int i = 0; i < 400; ++i) {

@@ -17,6 +17,7 @@ void Detector::count(const DoorEvent& e) {
     case DoorEventKind::kOpen: ++counters_.opens; break;
     case DoorEventKind::kFail: ++counters_.failures; break;
     case DoorEventKind::kTimeout: ++counters_.timeouts; break;
+    case DoorEventKind::kScan: ++counters_.scans; break;
   }
 }
 
@@ -38,9 +39,10 @@ void Detector::store(const Address& source, KnockEntry* entry, const Matcher::St
     return;
   }
   entry->state = step.next;
-  entry->progress = progress;
+  entry->progress = progress & kProgressMask;
   if (step.started) {
     entry->start_sec = now_sec;
+    entry->scan_ports = 0;  // R10 counts from a start
     table_.reschedule(entry, deadline(now_sec, step.next));
   }
   // Otherwise the deadline stands: attempts only leave a state, so its next

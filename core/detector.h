@@ -2,6 +2,7 @@
 // sources of one KnockTable shard, with seq_timeout expiry from its timer wheel.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 
@@ -32,6 +33,8 @@ struct DetectorCounters {
   std::uint64_t opens = 0;
   std::uint64_t failures = 0;
   std::uint64_t timeouts = 0;
+  std::uint64_t scan_syns = 0;  // R10 SYNs outside the doors from a source with attempts
+  std::uint64_t scans = 0;      // attempts the scan guard discarded
 };
 
 class Detector {
@@ -49,12 +52,16 @@ class Detector {
       ++counters_.irrelevant;
       return;
     }
-    ++counters_.knocks;
     auto report = [&](const DoorEvent& e) {
       count(e);
       on_event(k.src, e);
     };
     KnockEntry* entry = table_.find(k.src);
+    if (event & kScanEvent) {
+      on_scan(k, event, entry, now, report);
+      return;
+    }
+    ++counters_.knocks;
     StateId state = kNoAttempt;
     if (entry) state = matcher_->expire(entry->state, now.sec - entry->start_sec, report);
     const Matcher::Step step = matcher_->step(state, event);
@@ -79,7 +86,7 @@ class Detector {
       });
       if (left == kNoAttempt) return std::nullopt;
       e.state = left;
-      e.progress = matcher_->progress(left);
+      e.progress = matcher_->progress(left) & kProgressMask;
       return deadline(e.start_sec, left);
     });
   }
@@ -89,6 +96,20 @@ class Detector {
 
  private:
   void count(const DoorEvent& e);
+  // R10: a SYN outside the doors counts against the attempts of its source, if any.
+  template <class Report>
+  void on_scan(const Knock& k, EventId event, KnockEntry* entry, PacketTime now, Report& report) {
+    if (!entry) {
+      ++counters_.irrelevant;
+      return;
+    }
+    ++counters_.scan_syns;
+    const StateId state = matcher_->expire(entry->state, now.sec - entry->start_sec, report);
+    entry->scan_ports |= static_cast<std::uint8_t>(1u << (k.dst_port % kScanGuardBins));
+    const Matcher::Step step =
+        matcher_->scan(state, event, static_cast<unsigned>(std::popcount(entry->scan_ports)), report);
+    store(k.src, entry, step, now.sec);
+  }
   // Writes the step's outcome for source back to the table.
   void store(const Address& source, KnockEntry* entry, const Matcher::Step& step, std::uint32_t now_sec);
   // The tick at which the first attempt of `state` started at `start_sec` times out.

@@ -99,27 +99,64 @@ TEST_F(DetectorTest, StaleAttemptRestartsOnAFirstKnock) {
 
 // One door, so one timeout: a source that fails and starts again reuses its slot and
 // the timer of its first start, which fires early and is re-armed from the new start.
+TEST_F(DetectorTest, AScanEndsTheKnockAndBarsTheDoorsUntilTheirTimeout) {  // R10
+  for (std::uint16_t port = 1; port <= 5; ++port) knock(port, {100, 0});  // no attempt: ignored
+  EXPECT_EQ(detector_.counters().scan_syns, 0u);
+  knock(7000, {100, 0});
+  for (std::uint16_t port = 1; port <= 5; ++port) knock(port, {100, 0});
+  EXPECT_EQ(detector_.counters().scan_syns, 5u);
+  EXPECT_EQ(detector_.counters().scans, 2u);  // ssh and web
+  knock(7000, {101, 0});
+  knock(8000, {101, 0});
+  knock(9000, {101, 0});
+  EXPECT_EQ(opened_, std::vector<std::string>{});
+  EXPECT_EQ(detector_.table().size(), 1u) << "the bars";
+  for (std::uint32_t sec = 101; sec <= 111; ++sec) expire({sec, 0});
+  EXPECT_EQ(detector_.table().size(), 0u);
+  EXPECT_EQ(timed_out_, std::vector<std::string>{}) << "a bar ends silently";
+  knock(7000, {111, 0});
+  knock(8000, {111, 0});
+  knock(9000, {111, 0});
+  EXPECT_EQ(opened_, std::vector<std::string>{"198.18.0.2 ssh"});
+}
+
+TEST_F(DetectorTest, TheScanCountStartsAgainWithTheAttempt) {  // R10 + R8
+  knock(7000, {100, 0});
+  for (std::uint16_t port = 1; port <= 4; ++port) knock(port, {100, 0});
+  knock(8000, {100, 0});
+  knock(7000, {100, 0});  // discards and restarts (R8): the count restarts too
+  for (std::uint16_t port = 5; port <= 7; ++port) knock(port, {100, 0});
+  knock(8000, {100, 0});
+  knock(9000, {100, 0});
+  EXPECT_EQ(detector_.counters().scans, 0u);
+  EXPECT_EQ(opened_, std::vector<std::string>{"198.18.0.2 ssh"});
+}
+
 TEST(DetectorTimers, ARestartedSourceTimesOutFromItsNewStart) {
   auto tcp = [](std::uint16_t p) { return KnockStep{Protocol::kTcp, p}; };
   const std::vector<Door> one{Door{"ssh", {tcp(7000), tcp(8000), tcp(9000)}, 5, {tcp_flag::kSyn, 0}, std::nullopt}};
-  const Matcher matcher = *Matcher::build(one, std::vector{kServer});
-  Detector detector(matcher, KnockTableOptions{1024, {0x1234, 0x5678}, 4096, to_tick({100, 0})});
-  std::vector<std::uint32_t> timeouts;  // seconds at which they were reported
-  std::uint32_t now = 0;
-  auto record = [&](const Address&, const DoorEvent& e) {
-    if (e.kind == DoorEventKind::kTimeout) timeouts.push_back(now);
-  };
-  auto knock = [&](std::uint32_t sec) {
-    detector.on_knock(Knock{kClient, kServer, Protocol::kTcp, 7000, 40000, tcp_flag::kSyn, {}}, {sec, 0}, record);
-  };
-  knock(100);  // stage 1, times out at 105
-  knock(101);  // a wrong knock: no attempt left
-  knock(102);  // stage 1 again, times out at 107
-  EXPECT_EQ(detector.counters().failures, 1u);
-  EXPECT_EQ(detector.table().size(), 1u);
-  for (now = 101; now <= 110; ++now) detector.expire({now, 0}, record);
-  EXPECT_EQ(timeouts, std::vector<std::uint32_t>{107});
-  EXPECT_EQ(detector.table().size(), 0u);
+  // knockd's rules: 7000 7000 discards the attempt (the entry goes), the third 7000
+  // starts anew. Robust: 7000 8000 7000 discards and restarts in place (R8).
+  for (const MatchingRules rules : {MatchingRules::kKnockd, MatchingRules::kRobust}) {
+    const Matcher matcher = *Matcher::build(one, std::vector{kServer}, rules);
+    Detector detector(matcher, KnockTableOptions{1024, {0x1234, 0x5678}, 4096, to_tick({100, 0})});
+    std::vector<std::uint32_t> timeouts;  // seconds at which they were reported
+    std::uint32_t now = 0;
+    auto record = [&](const Address&, const DoorEvent& e) {
+      if (e.kind == DoorEventKind::kTimeout) timeouts.push_back(now);
+    };
+    auto knock = [&](std::uint16_t port, std::uint32_t sec) {
+      detector.on_knock(Knock{kClient, kServer, Protocol::kTcp, port, 40000, tcp_flag::kSyn, {}}, {sec, 0}, record);
+    };
+    knock(7000, 100);  // stage 1, times out at 105
+    knock(rules == MatchingRules::kKnockd ? 7000 : 8000, 101);
+    knock(7000, 102);  // stage 1 again, times out at 107
+    EXPECT_EQ(detector.counters().failures, 1u);
+    EXPECT_EQ(detector.table().size(), 1u);
+    for (now = 101; now <= 110; ++now) detector.expire({now, 0}, record);
+    EXPECT_EQ(timeouts, std::vector<std::uint32_t>{107});
+    EXPECT_EQ(detector.table().size(), 0u);
+  }
 }
 
 class DetectorFloodTest : public DetectorTest {

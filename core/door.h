@@ -15,6 +15,14 @@ namespace sesame {
 inline constexpr std::size_t kMaxSequenceLength = 32;
 // knockd's SEQ_TIMEOUT default, in seconds.
 inline constexpr std::uint32_t kDefaultSeqTimeout = 25;
+// The scan guard (matcher rule R10) tells TCP ports apart by their low three bits, the
+// most the knock table's one byte per source holds: it counts up to 8 distinct ports.
+inline constexpr std::uint8_t kScanGuardBins = 8;
+inline constexpr std::uint8_t kMaxScanGuard = kScanGuardBins - 1;
+// More than this many distinct ports outside the doors while knocking is a scan: a
+// sequential scan trips it within five ports of a first knock, while a browser and an
+// SSH session to the server (80, 443, 22: three bins) leave a knock alone.
+inline constexpr std::uint8_t kDefaultScanGuard = 4;
 
 struct KnockStep {
   Protocol protocol = Protocol::kTcp;
@@ -42,6 +50,9 @@ struct Door {
   // Knocks must be sent to this address; without it, to an address of the
   // listening interface (knockd's "dst host" filter).
   std::optional<Address> target;
+  // R10: the attempt ends after SYNs to more than this many distinct ports in no door's
+  // sequence; 0 turns the guard off for this door. Only with MatchingRules::kRobust.
+  std::uint8_t scan_guard = kDefaultScanGuard;
 };
 
 }  // namespace sesame

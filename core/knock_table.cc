@@ -154,7 +154,7 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
                           (result.entry->state != 0 || result.entry->erased != 0 || wheel_.scheduled(slot)) &&
                           !wheel_.firing(slot) &&
                           static_cast<std::int32_t>(result.entry->start_sec - *keep_timer_started_by) <= 0;
-  *result.entry = KnockEntry{source, start_sec, state, progress, 0};
+  *result.entry = KnockEntry{source, start_sec, state, static_cast<std::uint8_t>(progress & kProgressMask), 0, 0};
   if (!keep_timer) wheel_.schedule(slot, deadline_tick);
   ++counters_.inserts;
   return result;

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/address.h"
+#include "core/door.h"
 #include "core/timer_wheel.h"
 
 namespace sesame {
@@ -19,10 +20,17 @@ struct KnockEntry {
   Address source;
   std::uint32_t start_sec = 0;  // wall-clock second the attempt started; compare wrap-safe
   std::uint16_t state = 0;      // the matcher's id of the attempts in progress; 0: free slot
-  std::uint8_t progress = 0;    // knocks the furthest attempt has seen; 1: only the first
-  std::uint8_t erased = 0;      // the table's: 1 once erase() freed the slot while its
-                                // timer is still pending (see erase())
+  std::uint8_t progress : 7 = 0;  // knocks the furthest attempt has seen; 1: only the first
+  std::uint8_t erased : 1 = 0;    // the table's: 1 once erase() freed the slot while its
+                                  // timer is still pending (see erase())
+  // The owner's: the scan guard's distinct ports (matcher rule R10), one bit per port
+  // bin (kScanGuardBins); insert() clears it.
+  std::uint8_t scan_ports = 0;
 };
+// progress is seven bits: writers mask with this (any stage fits, checked below).
+inline constexpr std::uint8_t kProgressMask = 0x7f;
+static_assert(kMaxSequenceLength <= kProgressMask && kScanGuardBins <= 8,
+              "progress holds any stage, scan_ports a bit per bin");
 static_assert(sizeof(KnockEntry) == 24,
               "24 bytes of entry + 8 bytes of timer links = the 32-byte budget per source");
 

@@ -36,12 +36,18 @@ class Interner {
   std::vector<T> values_;
 };
 
+// The stage of a door barred by the scan guard (R10): no attempt, and none may start.
+constexpr std::uint8_t kBarred = 0xff;
+
 struct Attempt {
   std::uint16_t door;
-  std::uint8_t stage;  // knocks matched so far
+  std::uint8_t stage;  // knocks matched so far, or kBarred
+  bool live() const { return stage != kBarred; }
   friend auto operator<=>(const Attempt&, const Attempt&) = default;
 };
 using AttemptSet = std::vector<Attempt>;  // sorted by door: knockd's list order
+
+constexpr std::uint8_t kNoScanLimit = 0xff;
 
 struct EventInfo {
   KnockStep step;
@@ -53,8 +59,8 @@ struct EventInfo {
 
 class MatcherBuilder {
  public:
-  MatcherBuilder(std::span<const Door> doors, std::span<const Address> local)
-      : doors_(doors), local_(local) {}
+  MatcherBuilder(std::span<const Door> doors, std::span<const Address> local, MatchingRules rules)
+      : doors_(doors), local_(local), robust_(rules == MatchingRules::kRobust) {}
 
   std::expected<Matcher, MatcherError> build() {
     if (auto bad = check_doors(); !bad.message.empty()) return std::unexpected(bad);
@@ -76,6 +82,8 @@ class MatcherBuilder {
         return {door + "sequence longer than " + std::to_string(kMaxSequenceLength) + " knocks"};
       if (((d.tcp_flags.must_set | d.tcp_flags.must_clear) & ~kMatchedFlagBits) != 0)
         return {door + "only fin, syn, rst, psh, ack and urg can be matched"};
+      if (d.scan_guard > kMaxScanGuard)
+        return {door + "scan guard above " + std::to_string(kMaxScanGuard) + " ports"};
     }
     return {};
   }
@@ -132,6 +140,7 @@ class MatcherBuilder {
       }
     }
     m_.event_count_ = events_.size();
+    m_.scan_guard_ = robust_ && std::ranges::any_of(doors_, [](const Door& d) { return d.scan_guard > 0; });
     return {};
   }
 
@@ -153,6 +162,11 @@ class MatcherBuilder {
       m_.states_.push_back(describe(current));
       for (const EventInfo& e : events_) m_.transitions_.push_back(intern(apply(current, e)));
       m_.expiries_.push_back(intern(expire_next(current)));
+      for (std::uint32_t t = 0; t < dst_sets_.size(); ++t) {
+        const auto [limit, outcome] = scan_next(current, dst_sets_[t]);
+        m_.scan_limits_.push_back(limit);
+        m_.scans_.push_back(intern(outcome));
+      }
     }
     return {};
   }
@@ -163,32 +177,89 @@ class MatcherBuilder {
     std::vector<DoorEvent> events;
   };
 
-  // R2-R5 for one source holding `current`.
+  // R2-R5, and with robust rules R8 and R9, for one source holding `current`.
   Outcome apply(const AttemptSet& current, const EventInfo& e) const {
     const DoorSet& flags_ok = flag_sets_[e.flag_class];
     const DoorSet& dst_ok = dst_sets_[e.dst_class];
+    const bool found =
+        std::ranges::any_of(current, [&](const Attempt& a) { return a.live() && dst_ok[a.door]; });
+    if (!found) return start(current, e);
     Outcome out;
-    const bool found = std::ranges::any_of(current, [&](const Attempt& a) { return dst_ok[a.door]; });
-    if (found) {
-      for (const Attempt& a : current) {
-        if (!dst_ok[a.door] || !flags_ok[a.door]) {
-          out.next.push_back(a);
-        } else if (doors_[a.door].sequence[a.stage] == e.step) {
-          advance(a, out);
-        } else {
-          out.events.push_back({a.door, a.stage, DoorEventKind::kFail});
-        }
+    bool held = false;  // some attempt advanced or took the packet as a repeat
+    bool failed = false;
+    for (const Attempt& a : current) {
+      const std::vector<KnockStep>& seq = doors_[a.door].sequence;
+      if (!a.live() || !dst_ok[a.door] || !flags_ok[a.door]) {
+        out.next.push_back(a);
+      } else if (seq[a.stage] == e.step) {
+        advance(a, out);
+        held = true;
+      } else if (robust_ && seq[a.stage - 1] == e.step) {  // R9
+        out.next.push_back(a);
+        held = true;
+      } else {
+        out.events.push_back({a.door, a.stage, DoorEventKind::kFail});
+        failed = true;
       }
+    }
+    if (!robust_ || held || !failed) return out;
+    Outcome restart = start(out.next, e);  // R8
+    if (!restart.started) return out;
+    restart.events.insert(restart.events.begin(), out.events.begin(), out.events.end());
+    return restart;
+  }
+
+  // R5 (and R8's start): attempts for every door, not barred (R10), whose flags and
+  // target accept the packet and whose first knock it is. They replace the source's
+  // attempts (D1); its barred doors stay barred.
+  Outcome start(const AttemptSet& current, const EventInfo& e) const {
+    const DoorSet& flags_ok = flag_sets_[e.flag_class];
+    const DoorSet& dst_ok = dst_sets_[e.dst_class];
+    Outcome out;
+    for (std::size_t i = 0; i < doors_.size(); ++i) {
+      const auto door = static_cast<std::uint16_t>(i);
+      if (flags_ok[i] && dst_ok[i] && doors_[i].sequence.front() == e.step &&
+          std::ranges::find(current, Attempt{door, kBarred}) == current.end()) {
+        out.started = true;
+        advance({door, 0}, out);
+      }
+    }
+    if (!out.started) {
+      out.next = current;  // nothing starts, nothing changes
       return out;
     }
-    for (std::size_t i = 0; i < doors_.size(); ++i) {
-      if (flags_ok[i] && dst_ok[i] && doors_[i].sequence.front() == e.step) {
-        out.started = true;
-        advance({static_cast<std::uint16_t>(i), 0}, out);
+    for (const Attempt& a : current)
+      if (!a.live()) out.next.push_back(a);
+    std::ranges::sort(out.next);
+    return out;
+  }
+
+  // R10 one step: the live attempts at a destination of `dst_ok` whose door has the
+  // smallest scan_guard among them, discarded and barred once the count exceeds it.
+  std::pair<std::uint8_t, Outcome> scan_next(const AttemptSet& current, const DoorSet& dst_ok) const {
+    auto guarded = [&](const Attempt& a) {
+      return robust_ && a.live() && dst_ok[a.door] && doors_[a.door].scan_guard > 0;
+    };
+    std::uint8_t limit = kNoScanLimit;
+    for (const Attempt& a : current)
+      if (guarded(a)) limit = std::min(limit, doors_[a.door].scan_guard);
+    Outcome out;
+    if (limit == kNoScanLimit) {
+      out.next = current;
+      return {limit, out};
+    }
+    for (const Attempt& a : current) {
+      if (guarded(a) && doors_[a.door].scan_guard == limit) {
+        out.events.push_back({a.door, a.stage, DoorEventKind::kScan});
+        out.next.push_back({a.door, kBarred});
+      } else {
+        out.next.push_back(a);
       }
     }
-    if (!out.started) out.next = current;  // nothing starts, nothing changes
-    return out;
+    // With no attempt left, the bar runs a seq_timeout from now; otherwise it ends with
+    // the group.
+    out.started = std::ranges::none_of(out.next, &Attempt::live);
+    return {limit, out};
   }
 
   void advance(Attempt a, Outcome& out) const {
@@ -208,9 +279,9 @@ class MatcherBuilder {
       return timeout_of(a);
     }));
     for (const Attempt& a : current) {
-      if (timeout_of(a) == first)
-        out.events.push_back({a.door, a.stage, DoorEventKind::kTimeout});
-      else
+      if (timeout_of(a) == first) {
+        if (a.live()) out.events.push_back({a.door, a.stage, DoorEventKind::kTimeout});
+      } else
         out.next.push_back(a);
     }
     return out;
@@ -222,7 +293,7 @@ class MatcherBuilder {
     info.next_timeout = timeout_of(set.front());
     for (const Attempt& a : set) {
       info.next_timeout = std::min(info.next_timeout, timeout_of(a));
-      info.progress = std::max(info.progress, a.stage);
+      if (a.live()) info.progress = std::max(info.progress, a.stage);
     }
     return info;
   }
@@ -249,6 +320,7 @@ class MatcherBuilder {
 
   std::span<const Door> doors_;
   std::span<const Address> local_;
+  bool robust_;
   std::vector<KnockStep> steps_;
   Interner<DoorSet> flag_sets_;
   Interner<DoorSet> dst_sets_;
@@ -258,13 +330,21 @@ class MatcherBuilder {
 };
 
 std::expected<Matcher, MatcherError> Matcher::build(std::span<const Door> doors,
-                                                    std::span<const Address> local_addresses) {
-  return MatcherBuilder(doors, local_addresses).build();
+                                                    std::span<const Address> local_addresses,
+                                                    MatchingRules rules) {
+  return MatcherBuilder(doors, local_addresses, rules).build();
 }
 
 EventId Matcher::classify(const Knock& k) const {
   const std::uint16_t port = port_class_[protocol_row(k.protocol) * 65536 + k.dst_port];
-  if (port == 0) return kIrrelevant;
+  if (port == 0) {
+    if (!scan_guard_ || k.protocol != Protocol::kTcp ||
+        (k.tcp_flags & (tcp_flag::kSyn | tcp_flag::kAck)) != tcp_flag::kSyn)
+      return kIrrelevant;
+    for (const DestinationClass& d : destinations_)
+      if (d.address == k.dst) return kScanEvent | d.dst_class;
+    return kIrrelevant;
+  }
   const std::uint32_t flags = k.protocol == Protocol::kTcp
                                   ? tcp_flag_class_[k.tcp_flags & kMatchedFlagBits]
                                   : udp_flag_class_;

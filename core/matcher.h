@@ -30,13 +30,35 @@
 //  R7 Independence. Sources never affect each other. (knockd 0.8 breaks this: when
 //     its oldest attempt ends it drops the whole list. sesame does not copy that.)
 //
+// Robust rules (MatchingRules::kRobust, the default; MatchingRules::kKnockd leaves
+// them out and is knockd 0.8 exactly). Each keeps a common accident from breaking or
+// opening a knock, and each is stated by a test in matcher_test.cc:
+//  R8 Restart. A packet that finds attempts, advances none of them (and is no R9
+//     repeat for any) but discards one, and is itself the first knock of a door,
+//     starts attempts as R5 would (replacing the source's others, D1). So a spoofed
+//     first knock from the knocker's own address, or a knock begun again, no longer
+//     costs the real knock that follows. (knockd: the packet starts nothing, R5.)
+//  R9 Repeat. For an attempt, a packet that repeats the knock that last advanced it,
+//     same protocol and port, and is not its next knock, is ignored for that attempt
+//     as if its flags had failed; the attempt's seq_timeout still runs from its start.
+//     So a retransmitted SYN (telnet, nc, curl resend after 1 s) never breaks a knock.
+//  R10 Scan guard. While a source has attempts, every TCP SYN without ACK it sends to
+//     a destination they accept, on a port in no door's sequence (a packet R1
+//     ignores), is counted by port, distinct ports told apart by their low three bits
+//     (kScanGuardBins). Once the count exceeds a door's scan_guard (0: off), that
+//     door's attempt is discarded ("scan") and the door is barred to the source: it
+//     cannot start an attempt there until the source's group times out (R6), a
+//     door's seq_timeout after the group's start, or after the guard fired if that
+//     left the source no attempt. A start (R5, R8) resets the count. So a connect
+//     scan walking 6900-9100 in order cannot walk through 7000,8000,9000.
+//
 // Deliberate differences, for which knockd's behaviour is an accident:
 //  D1 One group per source: a source whose packet finds none of its attempts
 //     (only possible with per-door targets) and starts new ones replaces its old
 //     attempts, where knockd would keep both groups with separate start times.
 //
-// The automaton: a state is the set of a source's attempts, (door, stage) pairs,
-// interned as a StateId (0: no attempt). A packet is classified into an event
+// The automaton: a state is the set of a source's attempts, (door, stage) pairs, and
+// of the doors barred to it by R10, interned as a StateId (0: no attempt). A packet is classified into an event
 // (its step, which doors' flags accept it, which doors' targets accept its
 // destination); transitions[state][event] holds the next state and what to log.
 // Everything is computed when the doors are loaded, so a packet costs a few
@@ -53,6 +75,7 @@
 #include "core/address.h"
 #include "core/door.h"
 #include "core/knock.h"
+#include "core/matching_rules.h"
 
 namespace sesame {
 
@@ -61,6 +84,9 @@ inline constexpr StateId kNoAttempt = 0;
 
 using EventId = std::uint32_t;
 inline constexpr EventId kIrrelevant = 0xffffffff;
+// classify() marks an R10 packet (a SYN outside the doors) with this bit; the rest of
+// the id is the packet's destination class. Test kIrrelevant first.
+inline constexpr EventId kScanEvent = 0x80000000;
 
 // Bounds on the compiled tables; configs beyond them are refused, not truncated.
 inline constexpr std::size_t kMaxStates = 0xffff;
@@ -71,6 +97,7 @@ enum class DoorEventKind : std::uint8_t {
   kOpen,     // the door opens for this source
   kFail,     // a wrong knock discarded the attempt at `stage`
   kTimeout,  // seq_timeout discarded the attempt at `stage`
+  kScan,     // the scan guard (R10) discarded the attempt at `stage`
 };
 
 struct DoorEvent {
@@ -88,10 +115,11 @@ class Matcher {
  public:
   // Fails if a door has an empty or over-long sequence or the automaton would
   // exceed kMaxStates or kMaxTransitions.
-  static std::expected<Matcher, MatcherError> build(std::span<const Door> doors,
-                                                    std::span<const Address> local_addresses);
+  static std::expected<Matcher, MatcherError> build(
+      std::span<const Door> doors, std::span<const Address> local_addresses,
+      MatchingRules rules = MatchingRules::kRobust);
 
-  // The event this knock is, or kIrrelevant (R1).
+  // The event this knock is, a kScanEvent (R10), or kIrrelevant (R1).
   EventId classify(const Knock& knock) const;
 
   struct Step {
@@ -115,9 +143,30 @@ class Matcher {
     return from;
   }
 
+  // R10 for a source in `from` (already expired) that has sent SYNs to `ports`
+  // distinct ports outside the doors, the last to destination `scan` (a kScanEvent):
+  // discards and bars every attempt whose door's scan_guard is below `ports`, calls
+  // on_scan(const DoorEvent&) for each (kind kScan), and returns the state left and
+  // whether the group restarts (the guard left it no attempt, only barred doors).
+  template <class OnScan>
+  Step scan(StateId from, EventId scan, unsigned ports, OnScan&& on_scan) const {
+    Step out{from, false, {}};
+    const std::size_t column = scan & ~kScanEvent;
+    while (ports > scan_limits_[out.next * dst_class_count_ + column]) {
+      const Step s = view(scans_[out.next * dst_class_count_ + column]);
+      for (const DoorEvent& e : s.events) on_scan(e);
+      out.next = s.next;
+      out.started = out.started || s.started;
+    }
+    return out;
+  }
+  // Whether classify() can return a kScanEvent: the knock filter must then pass SYNs.
+  bool scan_guard() const { return scan_guard_; }
+
   // Seconds after its start at which the first attempt of `state` times out.
   std::uint32_t next_timeout(StateId state) const { return states_[state].next_timeout; }
-  // The furthest stage among the attempts of `state` (0 for kNoAttempt).
+  // The furthest stage among the attempts of `state` (0 for kNoAttempt and for a state
+  // of barred doors only).
   std::uint8_t progress(StateId state) const { return states_[state].progress; }
 
   std::size_t state_count() const { return states_.size(); }
@@ -155,10 +204,16 @@ class Matcher {
   std::uint32_t dst_class_count_ = 0;
   std::vector<EventId> event_of_;
   std::size_t event_count_ = 0;
+  bool scan_guard_ = false;
 
   std::vector<StateInfo> states_;
   std::vector<Transition> transitions_;  // [state * event_count_ + event]
   std::vector<Transition> expiries_;     // [state]: the attempts with the next timeout dropped
+  // R10, [state * dst_class_count_ + destination class]: the distinct-port count the
+  // state's guarded attempts there tolerate (their smallest scan_guard; 0xff: no
+  // guard), and the transition that discards and bars those at that smallest one.
+  std::vector<std::uint8_t> scan_limits_;
+  std::vector<Transition> scans_;
   std::vector<DoorEvent> events_;
 };
 

@@ -1,9 +1,11 @@
 // Each of knockd's rules (matcher.h, R1-R7 and D1) stated as a test, with the
-// cases observed against Debian's knockd 0.8 and knock client.
+// cases observed against Debian's knockd 0.8 and knock client; then the robust rules
+// (R8-R10), each against the knockd behaviour it changes.
 #include "core/matcher.h"
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,13 +42,14 @@ struct Packet {
   Address dst = kServer;
 };
 
-// The smallest driver of the automaton: one state and start second per source.
-// The production driver is the knock table; this one keeps the rules visible.
+// The smallest driver of the automaton: one state, start second and scan-guard port
+// bins per source. The production driver is the knock table; this one keeps the
+// rules visible. knockd's rules unless told otherwise: R1-R7 are knockd's.
 class Driver {
  public:
-  explicit Driver(std::vector<Door> doors, std::vector<Address> local = {kServer, kOtherLocal})
-      : doors_(std::move(doors)), local_(std::move(local)) {
-    auto built = Matcher::build(doors_, local_);
+  explicit Driver(std::vector<Door> doors, MatchingRules rules = MatchingRules::kKnockd)
+      : doors_(std::move(doors)) {
+    auto built = Matcher::build(doors_, local_, rules);
     EXPECT_TRUE(built.has_value()) << built.error().message;
     matcher_ = std::move(*built);
   }
@@ -56,12 +59,25 @@ class Driver {
     if (k.protocol == Protocol::kUdp) k.tcp_flags = 0;
     const EventId e = matcher_.classify(k);
     if (e == kIrrelevant) return;
-    auto& [state, start] = sources_[p.src];
-    state = matcher_.expire(state, p.second - start, [&](const DoorEvent& d) { record(p.src, d); });
-    const Matcher::Step s = matcher_.step(state, e);
-    for (const DoorEvent& d : s.events) record(p.src, d);
-    if (s.started) start = p.second;
+    const bool scan = (e & kScanEvent) != 0;
+    if (scan && !sources_.contains(p.src)) return;  // R10 counts only while knocking
+    auto& [state, start, ports] = sources_[p.src];
+    auto record_here = [&](const DoorEvent& d) { record(p.src, d); };
+    state = matcher_.expire(state, p.second - start, record_here);
+    Matcher::Step s{};
+    if (scan) {
+      ports |= static_cast<std::uint8_t>(1u << (p.step.port % kScanGuardBins));
+      s = matcher_.scan(state, e, static_cast<unsigned>(std::popcount(ports)), record_here);
+    } else {
+      s = matcher_.step(state, e);
+      for (const DoorEvent& d : s.events) record(p.src, d);
+    }
+    if (s.started) {
+      start = p.second;
+      ports = 0;
+    }
     state = s.next;
+    if (state == kNoAttempt) sources_.erase(p.src);
   }
 
   // Sends one knock per second-less step, all in the same second.
@@ -88,6 +104,7 @@ class Driver {
         case DoorEventKind::kTimeout:
           line += "sequence timeout (stage " + std::to_string(e.stage) + ")";
           break;
+        case DoorEventKind::kScan: line += "scan (stage " + std::to_string(e.stage) + ")"; break;
       }
       out.push_back(line);
     }
@@ -99,10 +116,16 @@ class Driver {
  private:
   void record(const Address& src, const DoorEvent& e) { log_.emplace_back(src, e); }
 
+  struct Source {
+    StateId state = kNoAttempt;
+    std::uint32_t start = 0;
+    std::uint8_t ports = 0;
+  };
+
   std::vector<Door> doors_;
-  std::vector<Address> local_;
+  std::vector<Address> local_{kServer, kOtherLocal};
   Matcher matcher_;
-  std::map<Address, std::pair<StateId, std::uint32_t>> sources_;
+  std::map<Address, Source> sources_;
   std::vector<std::pair<Address, DoorEvent>> log_;
 };
 
@@ -326,6 +349,180 @@ TEST(Matcher, RefusesDoorsItCannotMatch) {
   EXPECT_FALSE(Matcher::build(std::vector{door("long", std::vector<KnockStep>(33, tcp(1)))}, local).has_value());
   EXPECT_TRUE(Matcher::build(std::vector{door("max", std::vector<KnockStep>(32, tcp(1)))}, local).has_value());
   EXPECT_FALSE(Matcher::build(std::vector{door("ece", {tcp(1)}, {0x40, 0})}, local).has_value());
+}
+
+// The robust rules. Each test shows knockd's behaviour first where the rule changes it.
+
+constexpr MatchingRules kRobust = MatchingRules::kRobust;
+
+void send_ports(Driver& d, std::initializer_list<int> ports, std::uint32_t second = 0) {
+  for (int port : ports) d.send({tcp(static_cast<std::uint16_t>(port)), second});
+}
+
+TEST(MatcherRobust, AFirstKnockThatDiscardsAnAttemptStartsANewOne) {  // R8
+  for (MatchingRules rules : {MatchingRules::kKnockd, kRobust}) {
+    Driver d(observed_doors(), rules);
+    send_ports(d, {7000, 8000, 7000, 8000, 9000});
+    EXPECT_EQ(d.opened(), rules == kRobust ? Opened{"198.18.0.2 ssh"} : Opened{});
+  }
+  Driver d(observed_doors(), kRobust);
+  send_ports(d, {7000, 8000, 7000});
+  EXPECT_EQ(d.lines(), (std::vector<std::string>{
+                           "198.18.0.2: ssh: Stage 1", "198.18.0.2: web: Stage 1",
+                           "198.18.0.2: ssh: Stage 2", "198.18.0.2: web: Stage 2",
+                           "198.18.0.2: ssh: fail (stage 2)", "198.18.0.2: web: fail (stage 2)",
+                           "198.18.0.2: ssh: Stage 1", "198.18.0.2: web: Stage 1"}));
+}
+
+TEST(MatcherRobust, ARestartIsANewStartForSeqTimeout) {  // R8 + R6
+  Driver d(observed_doors(), kRobust);
+  d.send({tcp(7000), 100});
+  d.send({tcp(8000), 101});
+  d.send({tcp(7000), 103});  // restarts: the clock runs from 103
+  d.send({tcp(8000), 106});
+  d.send({tcp(9000), 107});
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 ssh"});
+}
+
+TEST(MatcherRobust, AnotherDoorsFirstKnockStartsThatDoor) {  // R8, across doors
+  for (MatchingRules rules : {MatchingRules::kKnockd, kRobust}) {
+    Driver d(observed_doors(), rules);
+    send_ports(d, {7000, 8000, 7500, 7600});
+    EXPECT_EQ(d.opened(), rules == kRobust ? Opened{"198.18.0.2 mail"} : Opened{});
+  }
+}
+
+TEST(MatcherRobust, AWrongKnockThatStartsNothingStillFails) {  // R3 stands
+  Driver d(observed_doors(), kRobust);
+  send_ports(d, {7000, 8000, 7600, 9000});
+  EXPECT_EQ(d.opened(), Opened{});
+  EXPECT_EQ(d.filtered(DoorEventKind::kFail), (Opened{"198.18.0.2 ssh", "198.18.0.2 web"}));
+}
+
+TEST(MatcherRobust, ASpoofedFirstKnockBeforeTheRealOneCostsNothing) {  // R8 + R9
+  Driver d(observed_doors(), kRobust);
+  d.send({tcp(7000), 100});  // spoofed, from the knocker's address
+  d.send({tcp(8000), 101});  // spoofed too: the spoofer knows 8000
+  send_ports(d, {7000, 8000, 9000}, 102);  // the real knock
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 ssh"});
+}
+
+TEST(MatcherRobust, ARetransmittedKnockChangesNothing) {  // R9
+  for (auto seq : {std::vector{7000, 7000, 8000, 9000}, std::vector{7000, 8000, 8000, 9000},
+                   std::vector{7000, 8000, 8000, 8000, 9000}}) {
+    for (MatchingRules rules : {MatchingRules::kKnockd, kRobust}) {
+      Driver d(observed_doors(), rules);
+      std::uint32_t second = 100;
+      for (int port : seq) d.send({tcp(static_cast<std::uint16_t>(port)), second++});  // resent 1 s later
+      EXPECT_EQ(d.opened(), rules == kRobust ? Opened{"198.18.0.2 ssh"} : Opened{})
+          << "sequence starting " << seq[0] << "," << seq[1] << "," << seq[2];
+      if (rules == kRobust) {
+        EXPECT_EQ(d.filtered(DoorEventKind::kFail), Opened{"198.18.0.2 web"});
+      }
+    }
+  }
+}
+
+TEST(MatcherRobust, ARepeatDoesNotExtendSeqTimeout) {  // R9 + R6
+  Driver d(observed_doors(), kRobust);
+  d.send({tcp(7000), 100});
+  d.send({tcp(7000), 104});
+  d.send({tcp(8000), 105});
+  d.send({tcp(9000), 105});
+  EXPECT_EQ(d.opened(), Opened{});
+  EXPECT_EQ(d.filtered(DoorEventKind::kTimeout), (Opened{"198.18.0.2 ssh", "198.18.0.2 web"}));
+}
+
+TEST(MatcherRobust, ARepeatedStepOfTheSequenceStillAdvances) {  // R3 before R9
+  Driver d({door("twice", {tcp(7000), tcp(7000), tcp(8000)})}, kRobust);
+  send_ports(d, {7000, 7000, 7000, 8000});  // the third 7000 repeats the second
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 twice"});
+}
+
+TEST(MatcherRobust, ASequentialScanDoesNotOpen) {  // R10
+  for (MatchingRules rules : {MatchingRules::kKnockd, kRobust}) {
+    Driver d({observed_doors()[0]}, rules);  // the door, alone
+    for (int port = 6900; port <= 9100; ++port) d.send({tcp(static_cast<std::uint16_t>(port))});
+    EXPECT_EQ(d.opened(), rules == kRobust ? Opened{} : Opened{"198.18.0.2 ssh"});
+  }
+  Driver d(observed_doors(), kRobust);
+  send_ports(d, {7000, 7001, 7002, 7003, 7004});
+  EXPECT_EQ(d.filtered(DoorEventKind::kScan), Opened{});  // four distinct ports: tolerated
+  send_ports(d, {7005});
+  EXPECT_EQ(d.filtered(DoorEventKind::kScan), (Opened{"198.18.0.2 ssh", "198.18.0.2 web"}));
+}
+
+TEST(MatcherRobust, TheScannedDoorIsBarredUntilItsSeqTimeout) {  // R10 + R6
+  Driver d(observed_doors(), kRobust);
+  send_ports(d, {7000, 1, 2, 3, 4, 5}, 100);
+  send_ports(d, {7000, 8000, 9000}, 104);  // barred: starts nothing
+  send_ports(d, {7500, 7600}, 104);         // another door is not barred
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 mail"});
+  send_ports(d, {7000, 8000, 9000}, 110);  // the bar, restarted with mail at 104, ended at 109
+  EXPECT_EQ(d.opened(), (Opened{"198.18.0.2 mail", "198.18.0.2 ssh"}));
+}
+
+TEST(MatcherRobust, ABrowserAndAnSshSessionDoNotDisturbAKnock) {  // R10: distinct ports
+  Driver d(observed_doors(), kRobust);
+  send_ports(d, {7000, 22, 443, 443, 80, 443, 22});
+  send_ports(d, {8000, 443, 22, 80, 443});
+  send_ports(d, {9000});
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 ssh"});
+}
+
+TEST(MatcherRobust, OnlySynsToTheDoorsDestinationCount) {  // R10
+  Driver d(observed_doors(), kRobust);
+  d.send({tcp(7000)});
+  for (std::uint16_t port = 1; port <= 10; ++port) {
+    d.send({tcp(port), 0, tcp_flag::kSyn | tcp_flag::kAck});
+    d.send({tcp(port), 0, tcp_flag::kAck});
+    d.send({udp(port)});
+    d.send({tcp(port), 0, tcp_flag::kSyn, kClient, *Address::parse("198.18.0.77")});
+    d.send({tcp(port), 0, tcp_flag::kSyn, kClient2});  // another source
+  }
+  send_ports(d, {8000, 9000});
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 ssh"});
+}
+
+TEST(MatcherRobust, ScanGuardIsPerDoorAndZeroTurnsItOff) {  // R10
+  std::vector<Door> doors{door("tight", {tcp(7000), tcp(8000), tcp(9000)}),
+                          door("loose", {tcp(7000), tcp(8000), tcp(9500)}),
+                          door("off", {tcp(7000), tcp(8000), tcp(9600)})};
+  doors[0].scan_guard = 1;
+  doors[1].scan_guard = 7;
+  doors[2].scan_guard = 0;
+  Driver d(doors, kRobust);
+  send_ports(d, {7000, 1, 2});
+  EXPECT_EQ(d.filtered(DoorEventKind::kScan), Opened{"198.18.0.2 tight"});
+  send_ports(d, {8000, 3, 4, 5, 6, 7, 8});
+  EXPECT_EQ(d.filtered(DoorEventKind::kScan), (Opened{"198.18.0.2 tight", "198.18.0.2 loose"}));
+  send_ports(d, {9600});
+  EXPECT_EQ(d.opened(), Opened{"198.18.0.2 off"});
+}
+
+TEST(MatcherRobust, ClassifiesSynsOutsideTheDoorsOnlyForTheScanGuard) {  // R10, R1
+  auto syn = [](const Matcher& m, std::uint16_t port, std::uint8_t flags = tcp_flag::kSyn) {
+    return m.classify(Knock{kClient, kServer, Protocol::kTcp, port, 1, flags, {}});
+  };
+  const Matcher knockd = *Matcher::build(observed_doors(), std::vector{kServer}, MatchingRules::kKnockd);
+  EXPECT_EQ(syn(knockd, 22), kIrrelevant);
+  EXPECT_FALSE(knockd.scan_guard());
+  const Matcher robust = *Matcher::build(observed_doors(), std::vector{kServer}, kRobust);
+  EXPECT_TRUE(robust.scan_guard());
+  EXPECT_NE(syn(robust, 22) & kScanEvent, 0u);
+  EXPECT_NE(syn(robust, 22), kIrrelevant);
+  EXPECT_EQ(syn(robust, 22, tcp_flag::kSyn | tcp_flag::kAck), kIrrelevant);
+  EXPECT_EQ(syn(robust, 7000) & kScanEvent, 0u);
+  auto off = observed_doors();
+  for (Door& door : off) door.scan_guard = 0;
+  EXPECT_EQ(syn(*Matcher::build(off, std::vector{kServer}, kRobust), 22), kIrrelevant);
+  EXPECT_FALSE(Matcher::build(std::vector{[] {
+                                Door d = door("big", {tcp(1)});
+                                d.scan_guard = kMaxScanGuard + 1;
+                                return d;
+                              }()},
+                              std::vector{kServer})
+                   .has_value());
 }
 
 }  // namespace

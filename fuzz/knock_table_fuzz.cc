@@ -195,7 +195,8 @@ void update(KnockTable& table, Model& m, ByteReader& in, bool abandon) {
   }
   e->start_sec = s.start_sec = in.be32();
   e->state = s.state = static_cast<std::uint16_t>(1 + in.u8() % 3);
-  e->progress = s.progress = static_cast<std::uint8_t>(in.u8() % 5);
+  s.progress = static_cast<std::uint8_t>(in.u8() % 5);
+  e->progress = s.progress & sesame::kProgressMask;
 }
 
 void expire(KnockTable& table, Model& m, ByteReader& in, std::uint64_t target, bool act);

@@ -3,8 +3,12 @@
 # (seeded, the seed printed; SESAME_DIFF_SEED=N replays it) over overlapping TCP and
 # UDP doors, with stray ports inserted, steps dropped, repeated and swapped, over IPv4
 # and IPv6, some too slow, is sent with the real `knock` client through real sockets,
-# once to knockd and once to sesamed --dry-run, both reading the same knockd.conf. The
-# set of (source, door) that reach OPEN SESAME must be the same.
+# to knockd, to sesamed --dry-run --knockd-exact and to sesamed --dry-run with its
+# default (robust) rules, all reading the same knockd.conf. The set of (source, door)
+# that reach OPEN SESAME must be the same for knockd and sesamed --knockd-exact, and
+# for the robust run the same as tests/knock_model.py predicts: a second statement of
+# the rules (core/matcher.h R1-R10) replayed over the same plan. Some sequences carry
+# a run of 3 to 5 consecutive ports no door uses (a small scan) for the scan guard.
 #
 # knockd 0.8 drops its whole attempt list whenever its oldest attempt is removed, so
 # one source's leftovers can wipe another's progress. The plan therefore sends one
@@ -103,7 +107,7 @@ random_sequence() {
   ((RANDOM % 2)) && mutations=$((1 + RANDOM % 2))
   for ((m = 0; m < mutations; m++)); do
     at=$((RANDOM % ${#SEQ[@]}))
-    case $((RANDOM % 5)) in
+    case $((RANDOM % 6)) in
       0) pick STRAYS    # a stray port
          SEQ=("${SEQ[@]:0:at}" "$PICKED" "${SEQ[@]:at}") ;;
       1) pick ALL_STEPS # a port of some door
@@ -115,6 +119,9 @@ random_sequence() {
            SEQ[at]=${SEQ[at + 1]}
            SEQ[at + 1]=$t
          fi ;;
+      5) local first=$((7001 + RANDOM % 490)) run=() p # a scan of 3-5 ports in no door
+         for ((p = first; p < first + 3 + RANDOM % 3; p++)); do run+=("$p:tcp"); done
+         SEQ=("${SEQ[@]:0:at}" "${run[@]}" "${SEQ[@]:at}") ;;
     esac
   done
 }
@@ -191,37 +198,52 @@ stop_pid "$KNOCKD_PID"
 forget_pid "$KNOCKD_PID"
 note "knockd run took $((SECONDS - started)) s"
 
-note "sesamed"
-# Without a log file in the config, sesamed logs to stderr ($WORK/sesamed.err).
-start_sesamed "$CONF" "$WORK/sesamed.err" -w 2
-started=$SECONDS
-replay
-processed "$WORK/sesamed.err"
-stop_pid "$SESAMED_PID"
-forget_pid "$SESAMED_PID"
-note "sesamed run took $((SECONDS - started)) s"
-# The marker proves one worker read everything; the final statistics, every frame the
-# rings took (passed filter, less dropped) read.
-stats=$(grep -F "statistics: frames" "$WORK/sesamed.err" | tail -n1)
-every_frame_read "$stats" ||
-  die "sesamed did not read every frame its rings took: $stats"
+# Runs sesamed with the extra options over the plan; its log ends up in $WORK/NAME.err.
+run_sesamed() {
+  local name=$1
+  shift
+  note "sesamed $*"
+  # Without a log file in the config, sesamed logs to stderr ($WORK/sesamed.err).
+  start_sesamed "$CONF" "$WORK/sesamed.err" -w 2 "$@"
+  started=$SECONDS
+  replay
+  processed "$WORK/sesamed.err"
+  stop_pid "$SESAMED_PID"
+  forget_pid "$SESAMED_PID"
+  note "sesamed run took $((SECONDS - started)) s"
+  mv "$WORK/sesamed.err" "$WORK/$name.err"
+  # The marker proves one worker read everything; the final statistics, every frame the
+  # rings took (passed filter, less dropped) read.
+  local stats
+  stats=$(grep -F "statistics: frames" "$WORK/$name.err" | tail -n1)
+  echo "$stats"
+  every_frame_read "$stats" ||
+    die "sesamed $* did not read every frame its rings took: $stats"
+}
+run_sesamed exact --knockd-exact
+run_sesamed robust
 
-opens "$KNOCKD_LOG" >"$WORK/knockd.opens"
-opens "$WORK/sesamed.err" >"$WORK/sesamed.opens"
-sort -u "$WORK/knockd.opens" >"$WORK/knockd.set"
-sort -u "$WORK/sesamed.opens" >"$WORK/sesamed.set"
-echo "OPEN SESAME lines: knockd $(wc -l <"$WORK/knockd.opens"), sesamed $(wc -l <"$WORK/sesamed.opens");" \
-  "distinct (source, door): knockd $(wc -l <"$WORK/knockd.set"), sesamed $(wc -l <"$WORK/sesamed.set")"
-grep -F "statistics:" "$WORK/sesamed.err"
+opens "$KNOCKD_LOG" | sort -u >"$WORK/knockd.set"
+opens "$WORK/exact.err" | sort -u >"$WORK/exact.set"
+opens "$WORK/robust.err" | sort -u >"$WORK/robust.set"
+python3 "$(dirname "$0")/knock_model.py" "$CONF" "$PLAN" >"$WORK/model.set" || die "the model failed"
+echo "distinct (source, door) opened: knockd $(wc -l <"$WORK/knockd.set")," \
+  "sesamed --knockd-exact $(wc -l <"$WORK/exact.set"); robust rules: model $(wc -l <"$WORK/model.set")," \
+  "sesamed $(wc -l <"$WORK/robust.set")"
 
-if ! diff -u --label knockd --label sesamed "$WORK/knockd.set" "$WORK/sesamed.set"; then
+# Compares two sets of opens; on a difference shows the plan and the logs and fails.
+compare() {
+  local left=$1 right=$2 log=$3 what=$4
+  diff -u --label "$left" --label "$right" "$WORK/$left.set" "$WORK/$right.set" && return
   echo "--- plan (source family pause_ms steps)"
   cat "$PLAN"
-  echo "--- knockd log"
-  cat "$KNOCKD_LOG"
-  echo "--- sesamed log"
-  cat "$WORK/sesamed.err"
-  die "knockd and sesamed disagree on which doors opened (seed $SEED)"
-fi
+  echo "--- $log"
+  cat "$log"
+  die "$what (seed $SEED)"
+}
+compare knockd exact "$WORK/exact.err" "knockd and sesamed --knockd-exact disagree on which doors opened"
+compare model robust "$WORK/robust.err" "sesamed's robust rules disagree with the model"
 [ -s "$WORK/knockd.set" ] || die "no door opened at all: the plan tested nothing (seed $SEED)"
+grep -q "port scan" "$WORK/robust.err" || die "no scan guard fired: the plan did not test R10 (seed $SEED)"
+cmp -s "$WORK/knockd.set" "$WORK/robust.set" && die "the robust rules changed nothing: R8-R10 untested (seed $SEED)"
 echo "PASS (seed $SEED)"

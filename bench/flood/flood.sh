@@ -11,6 +11,18 @@
 #           pressure: more sources than the default table holds)
 #   sweep   stage1 at fixed rates, low to high: each daemon's highest rate with every
 #           real knock opened (a daemon stops at its first miss)
+#   ownnet  stage1 from 65,536 spoofed sources in the knockers' own /16 (198.18.0.0/16,
+#           their addresses included): spoofed first knocks from a knocker's address
+#           (target: sesamed opens at least 9 of 10)
+#   scan    no real knocks: each knocker connect-scans ports 6900-9100 in order with
+#           the `knock` client, during a random-port noise flood at 20,000/s (target:
+#           no open; under knockd's rules the scan walks through 7000,8000,9000)
+#   retransmit  each real knock made of three TCP connects that the server leaves
+#           unanswered (an nft drop rule in its namespace), each given up after 1.3 s,
+#           so the kernel resends every SYN once, as telnet, nc or curl would; same
+#           noise flood (target: 10/10)
+# The ownnet, scan and retransmit runs apply sesamed's default (robust) rules; knockd
+# shows what knockd 0.8's rules do with the same traffic.
 #
 # Fairness: the generator (trafgen, the knocks, this script's watchers) runs on CPU 0,
 # the daemon on CPU 1. On veth the receive path, AF_PACKET's filters and the copy into
@@ -25,14 +37,16 @@
 set -uo pipefail
 
 SMOKE=0
-SCENARIOS=noise,stage1,ipv6,sweep
+SCENARIOS=noise,stage1,ipv6,sweep,ownnet,scan,retransmit
 DAEMONS=knockd,sesamed  # --daemons sesamed: only sesamed (while profiling)
 FRAMES=2000000       # per full-speed flood
 IPV6_FRAMES=3000000  # the 1 Mi-source flood: every source about 3 times
 KNOCKS=10            # real sequences per run
 KNOCK_GAP_MS=200     # between their starts
 SWEEP_RATES="1000 2000 5000 10000 20000 50000 100000 200000 max"
-FLOOD_RATE=max       # of the noise, stage1 and ipv6 scenarios
+FLOOD_RATE=max       # of the noise, stage1, ipv6 and ownnet scenarios
+SIDE_RATE=20000      # of the noise under the scan and retransmit scenarios
+SIDE_FRAMES=200000   # 10 s of it: the retransmitted knocks take about 6 s
 SWEEP_SECONDS=3      # per sweep point: frames = rate * seconds
 FLOOD_TIMEOUT=30     # seconds; every trafgen run is also bounded by its frame count
 GEN_CPU=0
@@ -57,6 +71,7 @@ if [ "$SMOKE" = 1 ]; then
   SWEEP_RATES="5000 20000"
   SWEEP_SECONDS=1
   FLOOD_TIMEOUT=10
+  SIDE_FRAMES=100000
 fi
 KNOCKD=${KNOCKD:-/usr/sbin/knockd}
 . "$(dirname "$0")/../../tests/netns.sh"
@@ -99,6 +114,12 @@ EOF
 cat >"$WORK/ipv6.cfg" <<EOF
 { $ETH, $SPOOF6, tcp(sp=40000, dp=7000, syn, win=64240) }
 EOF
+# The knockers' own /16: the server answers the spoofed SYNs to 198.18.0.0/24 with
+# RSTs over the veth (the real knockers' stacks ignore them), the rest go nowhere.
+SPOOF_OWN="ipv4(sa=198.18.0.0, sa[2:2]=dinc(0, 65535), da=$SERVER4, ttl=64)"
+cat >"$WORK/ownnet.cfg" <<EOF
+{ $ETH, $SPOOF_OWN, tcp(sp=40000, dp=7000, syn, win=64240) }
+EOF
 
 # ---- measurements ----
 
@@ -106,6 +127,14 @@ CLK_TCK=$(getconf CLK_TCK)
 
 # "utime stime" of PID (all threads), in clock ticks.
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+# utime of PID's threads but the main one (sesamed's workers), in clock ticks.
+worker_utime() {
+  local pid=$1 task sum=0
+  for task in /proc/"$pid"/task/*; do
+    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk '{ print $14 }' "$task/stat")))
+  done
+  echo "$sum"
+}
 # "busy total" jiffies of CPU N from /proc/stat.
 cpu_jiffies() {
   awk -v cpu="cpu$1" '$1 == cpu { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
@@ -159,23 +188,60 @@ start_daemon() {
   wait_for_line "$log" "starting up, listening on" 10 || die "$daemon did not start: $(cat "$log" "$WORK/knockd.out" 2>/dev/null)"
 }
 
-# The real knocks: KNOCKS sequences 7000,8000,9000 over FAMILY (4 or 6), one every
-# KNOCK_GAP_MS, from their own sources; start times (epoch seconds) to $WORK/knocks.
+# What each real knock sends (KNOCK_STYLE): "knock" the sequence 7000,8000,9000 with
+# the `knock` client; "scan" ports 6900-9100 in order with it (a connect scan);
+# "retransmit" the sequence as TCP connects given up after 1.3 s (see the scenario).
+KNOCK_STYLE=knock
+SCAN_PORTS=$(seq 6900 9100 | tr '\n' ' ')
+knock_once() {
+  local family=$1 server=$2 source=$3
+  case $KNOCK_STYLE in
+    knock) ip netns exec "$CLI" taskset -c "$GEN_CPU" knock "-$family" "$server" 7000 8000 9000 >/dev/null ;;
+    # shellcheck disable=SC2086 # the ports are words
+    scan) ip netns exec "$CLI" taskset -c "$GEN_CPU" knock "-$family" "$server" $SCAN_PORTS >/dev/null ;;
+    retransmit)
+      # One kernel TCP connect per port from the knocker's own address (bound, so that
+      # knocks can overlap), given up after the kernel's one retransmission (initial
+      # RTO 1 s).
+      ip netns exec "$CLI" taskset -c "$GEN_CPU" python3 -c '
+import socket, sys
+server, source = sys.argv[1], sys.argv[2]
+family = socket.AF_INET6 if ":" in server else socket.AF_INET
+for port in (7000, 8000, 9000):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.bind((source, 0))
+    s.settimeout(1.3)
+    try:
+        s.connect((server, port))
+    except OSError:
+        pass
+    s.close()' "$server" "$source" ;;
+  esac
+}
+
+# The real knocks: KNOCKS of KNOCK_STYLE over FAMILY (4 or 6), one every KNOCK_GAP_MS,
+# from their own sources; start times (epoch seconds) to $WORK/knocks. Retransmitted
+# knocks take about 4 s each, so they run side by side in the background.
 send_knocks() {
-  local family=$1 server=$SERVER4 i next
-  [ "$family" = 6 ] && server=$SERVER6
+  local family=$1 server=$SERVER4 prefix=198.18.0. i next jobs=()
+  [ "$family" = 6 ] && server=$SERVER6 && prefix=2001:2::
   : >"$WORK/knocks"
   next=${EPOCHREALTIME/./}
   for ((i = 0; i < KNOCKS; i++)); do
     use_client_source $((10 + i))
     echo "$((10 + i)) $EPOCHREALTIME" >>"$WORK/knocks"
-    ip netns exec "$CLI" taskset -c "$GEN_CPU" knock "-$family" "$server" 7000 8000 9000 >/dev/null ||
-      die "knock failed"
+    if [ "$KNOCK_STYLE" = retransmit ]; then
+      knock_once "$family" "$server" "$prefix$((10 + i))" &
+      jobs+=($!)
+    else
+      knock_once "$family" "$server" "$prefix$((10 + i))" || die "knock failed"
+    fi
     KNOCKS_IN_FLOOD=$((KNOCKS_IN_FLOOD + $(kill -0 "$TRAFGEN_PID" 2>/dev/null && echo 1 || echo 0)))
     next=$((next + KNOCK_GAP_MS * 1000))
     local now=${EPOCHREALTIME/./}
     [ "$now" -lt "$next" ] && sleep "$(awk -v us=$((next - now)) 'BEGIN { printf "%.6f", us / 1e6 }')"
   done
+  [ ${#jobs[@]} -eq 0 ] || wait "${jobs[@]}"
 }
 
 # Sets OPENED (real knocks with an OPEN SESAME line) and LAT_MEDIAN / LAT_MAX (ms,
@@ -204,7 +270,7 @@ score_knocks() {
 # One run: DAEMON under trafgen config CFG (FRAMES frames, RATE pps or "max"), with
 # real knocks over FAMILY. Results go to R_<field>[DAEMON].
 RESULTS=(R_OPENED R_INFLOOD R_SENT R_RATE R_SEEN R_RING_DROPS R_SOFTNET R_CPU R_CPU_SPLIT R_LOAD0 R_LOAD1 R_RSS0
-  R_HWM R_LAT R_LATMAX R_SOURCES)
+  R_HWM R_LAT R_LATMAX R_SOURCES R_WORKER_NS)
 declare -A "${RESULTS[@]}"
 # "-" for both daemons in every result, for a daemon left out of the run.
 reset_results() {
@@ -221,8 +287,9 @@ run_one() {
   start_open_watcher "$log" "$stamped"
   sleep 0.3
   R_RSS0[$daemon]=$(vm_kib "$DAEMON_PID" VmRSS)
-  local ticks0 ticks1 softnet0 cpu0 cpu1
+  local ticks0 ticks1 softnet0 cpu0 cpu1 worker0 worker1
   read -r -a ticks0 <<<"$(cpu_ticks "$DAEMON_PID")"
+  worker0=$(worker_utime "$DAEMON_PID")
   softnet0=$(softnet_drops)
   read -r -a cpu0 <<<"$(cpu_jiffies "$GEN_CPU")"
   read -r -a cpu1 <<<"$(cpu_jiffies "$DAEMON_CPU")"
@@ -257,6 +324,7 @@ run_one() {
   R_LOAD0[$daemon]=$(percent $((c0[0] - cpu0[0])) $((c0[1] - cpu0[1])))
   R_LOAD1[$daemon]=$(percent $((c1[0] - cpu1[0])) $((c1[1] - cpu1[1])))
   read -r -a ticks1 <<<"$(cpu_ticks "$DAEMON_PID")"
+  worker1=$(worker_utime "$DAEMON_PID")
   R_CPU[$daemon]=$(awk -v u=$((ticks1[0] - ticks0[0])) -v s=$((ticks1[1] - ticks0[1])) -v hz="$CLK_TCK" \
     'BEGIN { printf "%.2f", (u + s) / hz }')
   R_CPU_SPLIT[$daemon]=$(awk -v u=$((ticks1[0] - ticks0[0])) -v s=$((ticks1[1] - ticks0[1])) -v hz="$CLK_TCK" \
@@ -293,6 +361,9 @@ run_one() {
     R_RING_DROPS[$daemon]=$(sed -n 's/.*ring: passed filter [0-9]*, dropped \([0-9]*\),.*/\1/p' <<<"$stats")
     R_SOURCES[$daemon]=$(sed -n 's/.*, sources \([0-9]*\) (evicted \([0-9]*\), refused \([0-9]*\)).*/\1 live, \2 evicted, \3 refused/p' <<<"$stats")
     echo "   sesamed: $stats" >>"$WORK/details"
+    # Worker user time per frame it read (tick-sampled, 10 ms: "-" below 100,000 frames).
+    R_WORKER_NS[$daemon]=$(awk -v t=$((worker1 - worker0)) -v hz="$CLK_TCK" -v f="${R_SEEN[$daemon]}" \
+      'BEGIN { if (f >= 100000) printf "%.0f", t / hz / f * 1e9; else print "-" }')
   fi
 }
 
@@ -324,6 +395,7 @@ print_table() {
   rowr "CPU $DAEMON_CPU load (daemon)" "${R_LOAD1[knockd]}" "${R_LOAD1[sesamed]}"
   rowr "RSS after start (KiB)" "${R_RSS0[knockd]}" "${R_RSS0[sesamed]}"
   rowr "peak RSS, VmHWM (KiB)" "${R_HWM[knockd]}" "${R_HWM[sesamed]}"
+  rowr "worker utime per frame seen (ns)" "${R_WORKER_NS[knockd]}" "${R_WORKER_NS[sesamed]}"
   rowr "knock-to-open median (ms)" "${R_LAT[knockd]}" "${R_LAT[sesamed]}"
   rowr "knock-to-open max (ms)" "${R_LATMAX[knockd]}" "${R_LATMAX[sesamed]}"
   echo "sesamed table: ${R_SOURCES[sesamed]}"
@@ -380,11 +452,31 @@ for scenario in "${chosen[@]}"; do
     stage1) compare "stage-1 flood, $FRAMES frames, 65,536 IPv4 sources" "$WORK/stage1.cfg" "$FRAMES" "$FLOOD_RATE" 4 ;;
     ipv6) compare "stage-1 flood, $IPV6_FRAMES frames, 1,048,576 IPv6 sources" "$WORK/ipv6.cfg" "$IPV6_FRAMES" "$FLOOD_RATE" 6 ;;
     sweep) sweep ;;
-    *) die "unknown scenario $scenario (noise, stage1, ipv6, sweep)" ;;
+    ownnet) compare "stage-1 flood, $FRAMES frames, 65,536 IPv4 sources in the knockers' /16" \
+      "$WORK/ownnet.cfg" "$FRAMES" "$FLOOD_RATE" 4 ;;
+    scan)
+      KNOCK_STYLE=scan
+      compare "connect scans of 6900-9100 (no real knocks), random-port noise at $SIDE_RATE/s" \
+        "$WORK/noise.cfg" "$SIDE_FRAMES" "$SIDE_RATE" 4
+      KNOCK_STYLE=knock ;;
+    retransmit)
+      KNOCK_STYLE=retransmit
+      { ip netns exec "$SRV" nft add table inet flood_drop &&
+        ip netns exec "$SRV" nft add chain inet flood_drop input '{ type filter hook input priority 0; }' &&
+        ip netns exec "$SRV" nft add rule inet flood_drop input tcp dport '{ 7000, 8000, 9000 }' drop; } ||
+        die "could not add the drop rule in the server namespace"
+      compare "knocks with retransmitted SYNs, random-port noise at $SIDE_RATE/s" \
+        "$WORK/noise.cfg" "$SIDE_FRAMES" "$SIDE_RATE" 4
+      ip netns exec "$SRV" nft delete table inet flood_drop
+      KNOCK_STYLE=knock ;;
+    *) die "unknown scenario $scenario (noise, stage1, ipv6, sweep, ownnet, scan, retransmit)" ;;
   esac
-  # The smoke run's one assertion: at its small counts sesamed opens every real knock.
-  if [ "$SMOKE" = 1 ] && [ "$scenario" != sweep ] && [ "${R_OPENED[sesamed]}" != "$KNOCKS" ]; then
-    echo "FAIL: sesamed opened ${R_OPENED[sesamed]} of $KNOCKS real knocks in $scenario"
+  # The smoke run's assertions: at its small counts sesamed opens every real knock, and
+  # no scan.
+  want=$KNOCKS
+  [ "$scenario" = scan ] && want=0
+  if [ "$SMOKE" = 1 ] && [ "$scenario" != sweep ] && [ "${R_OPENED[sesamed]}" != "$want" ]; then
+    echo "FAIL: sesamed opened ${R_OPENED[sesamed]} of $KNOCKS real knocks in $scenario (expected $want)"
     failed=1
   fi
 done

@@ -24,6 +24,7 @@ const CommandTemplate* ExecCommands::stop_for(bool ipv6) const {
 
 MatcherDoors matcher_doors(const Config& config) {
   MatcherDoors out;
+  out.rules = config.matching;
   for (std::size_t i = 0; i < config.doors.size(); ++i) {
     const ConfigDoor& d = config.doors[i];
     out.doors.push_back(d.door);

@@ -15,6 +15,7 @@
 #include "core/config/config_error.h"
 #include "core/door.h"
 #include "core/enum_names.h"
+#include "core/matching_rules.h"
 
 namespace sesame {
 
@@ -101,6 +102,9 @@ struct Config {
   // again; nft's kernel timeouts close it on time.
   bool keep_grants_on_shutdown = false;
   std::vector<ConfigDoor> doors;
+  // knockd's rules exactly, or with the robust rules (core/matcher.h R8-R10). Also for
+  // a knockd.conf, which has no such option; sesamed --knockd-exact sets kKnockd.
+  MatchingRules matching = MatchingRules::kRobust;
 };
 
 // The two formats a config file can be written in.
@@ -160,6 +164,7 @@ struct MatcherDoorOrigin {
 struct MatcherDoors {
   std::vector<Door> doors;
   std::vector<MatcherDoorOrigin> origins;
+  MatchingRules rules = MatchingRules::kRobust;
 };
 
 // Config door i gives its open door, then its close door if it has a close sequence,

@@ -75,7 +75,7 @@ class Checker {
     // A stand-in for the interface's addresses (known only at run time), so that doors
     // without a target take part in the build as they will in the daemon.
     const std::array<Address, 1> local{Address{}};
-    if (auto built = Matcher::build(m.doors, local); !built)
+    if (auto built = Matcher::build(m.doors, local, m.rules); !built)
       return fail({}, str_cat("the doors cannot be compiled: ", built.error().message));
     return {};
   }

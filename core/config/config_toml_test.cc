@@ -71,6 +71,7 @@ firewall = "nft"
 table_capacity = 4096
 workers = 4
 keep_grants_on_shutdown = true
+matching = "knockd"
 [log]
 syslog = false
 stderr = true
@@ -84,6 +85,7 @@ target = "2001:db8::1"
 open = ["443/tcp", "443/udp"]
 open_for = "1h"
 close_sequence = [4000, 3000]
+scan_guard = 7
 )");
   const Config& c = p.config;
   EXPECT_EQ(c.interfaces, (Argv{"eth0", "wg0"}));
@@ -92,6 +94,9 @@ close_sequence = [4000, 3000]
   EXPECT_EQ(c.table_capacity, 4096u);
   EXPECT_EQ(c.workers, 4u);
   EXPECT_TRUE(c.keep_grants_on_shutdown);
+  EXPECT_EQ(c.matching, MatchingRules::kKnockd);
+  EXPECT_EQ(matcher_doors(c).rules, MatchingRules::kKnockd);
+  EXPECT_EQ(c.doors.at(0).door.scan_guard, 7);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log"}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -114,6 +119,8 @@ TEST(ConfigToml, Defaults) {
   EXPECT_TRUE(c.log.syslog);
   EXPECT_EQ(c.doors[0].door.seq_timeout, 25u);
   EXPECT_EQ(c.doors[0].open_ports, (Steps{{kTcp, 22}}));
+  EXPECT_EQ(c.matching, MatchingRules::kRobust);
+  EXPECT_EQ(c.doors[0].door.scan_guard, kDefaultScanGuard);
 }
 
 TEST(ConfigToml, ExecDoorAndOneTimeSequences) {
@@ -143,7 +150,7 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
       "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
-      "keep_grants_on_shutdown, log, door)");
+      "keep_grants_on_shutdown, matching, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -178,6 +185,10 @@ TEST(ConfigToml, RangeErrors) {
   expect_error(std::string(kHead) + "firewall = \"iptables\"\n", 2, 12, "firewall",
                "unknown firewall 'iptables' (expected ufw, nft or exec)");
   expect_error(std::string(kHead) + "user = \"\"\n", 2, 8, "user", "expected a user name");
+  expect_error(std::string(kHead) + "matching = \"exact\"\n", 2, 12, "matching",
+               "unknown matching 'exact' (expected robust, knockd)");
+  expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nscan_guard = 8\n"), 6, 14,
+               "door[0].scan_guard", "expected 0 to 7, got 8");
   expect_error(std::string(kHead) + "[log]\nfile = \"\"\n", 3, 8, "log.file",
                "expected a file path");
   expect_error("interfaces = [\"eth0:1\"]\n[[door]]\nname = \"d\"\nsequence = [1]\nopen = 22\n", 1,
@@ -310,6 +321,7 @@ firewall = "exec"
 table_capacity = 4096
 workers = 3
 keep_grants_on_shutdown = true
+matching = "knockd"
 
 [log]
 syslog = false
@@ -322,6 +334,7 @@ sequence = [7000, 8000, "9000/udp"]
 seq_timeout = "90s"
 tcp_flags = ["syn", "!ack"]
 target = "192.0.2.1"
+scan_guard = 0
 open_for = "2m"
 close_sequence = [9000, 8000]
 start = ["/bin/sh", "-c", "echo %IP% | logger"]

@@ -153,6 +153,9 @@ TEST(KnockdConf, Defaults) {
   const ConfigDoor& d = p.config.doors[0];
   EXPECT_EQ(d.door.seq_timeout, kDefaultSeqTimeout);
   EXPECT_EQ(d.door.tcp_flags, TcpFlagRule{});
+  // A knockd.conf gets the robust rules too; sesamed --knockd-exact restores knockd's.
+  EXPECT_EQ(p.config.matching, MatchingRules::kRobust);
+  EXPECT_EQ(d.door.scan_guard, kDefaultScanGuard);
   EXPECT_FALSE(d.open_for.has_value());  // knockd uses Cmd_Timeout only with a stop command
   EXPECT_FALSE(p.config.log.syslog);
   EXPECT_EQ(p.config.log.file, "");

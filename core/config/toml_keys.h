@@ -18,6 +18,7 @@ enum class RootKey : std::uint8_t {
   kTableCapacity,
   kWorkers,
   kKeepGrantsOnShutdown,
+  kMatching,
   kLog,
   kDoor
 };
@@ -36,16 +37,18 @@ enum class DoorKey : std::uint8_t {
   kStart6,
   kStop,
   kStop6,
+  kScanGuard,
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 8> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 9> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
     {RootKey::kTableCapacity, "table_capacity"},
     {RootKey::kWorkers, "workers"},
     {RootKey::kKeepGrantsOnShutdown, "keep_grants_on_shutdown"},
+    {RootKey::kMatching, "matching"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};
@@ -54,7 +57,7 @@ inline constexpr std::array<EnumName<LogKey>, 3> kLogKeys{{
     {LogKey::kStderr, "stderr"},
     {LogKey::kFile, "file"},
 }};
-inline constexpr std::array<EnumName<DoorKey>, 13> kDoorKeys{{
+inline constexpr std::array<EnumName<DoorKey>, 14> kDoorKeys{{
     {DoorKey::kName, "name"},
     {DoorKey::kSequence, "sequence"},
     {DoorKey::kOneTimeSequences, "one_time_sequences"},
@@ -68,6 +71,7 @@ inline constexpr std::array<EnumName<DoorKey>, 13> kDoorKeys{{
     {DoorKey::kStart6, "start6"},
     {DoorKey::kStop, "stop"},
     {DoorKey::kStop6, "stop6"},
+    {DoorKey::kScanGuard, "scan_guard"},
 }};
 
 static_assert(names_in_value_order(kRootKeys) && names_in_value_order(kLogKeys) &&

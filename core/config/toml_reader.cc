@@ -161,6 +161,17 @@ class TomlReader {
               doors = &n;  // after the loop: doors depend on the firewall, whatever the key order
               doors_field = field;
               return {};
+            case RootKey::kMatching: {
+              std::string name;
+              if (auto s = read_string(n, field, name); !s) return s;
+              const auto rules = matching_rules_from_name(name);
+              if (!rules)
+                return fail(n, field,
+                            str_cat("unknown matching '", name, "' (expected ",
+                                    enum_choices(kMatchingRulesNames), ")"));
+              c.matching = *rules;
+              return {};
+            }
           }
           return {};
         });
@@ -261,6 +272,11 @@ class TomlReader {
                        return read_command(n, field, d.exec.stop);
                      case DoorKey::kStop6:
                        return read_command(n, field, d.exec.stop6);
+                     case DoorKey::kScanGuard: {
+                       auto v = read_integer(n, field, 0, kMaxScanGuard);
+                       if (v) d.door.scan_guard = static_cast<std::uint8_t>(*v);
+                       return v ? Status{} : std::unexpected(v.error());
+                     }
                    }
                    return {};
                  });

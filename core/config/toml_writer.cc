@@ -67,6 +67,8 @@ std::string write_toml_config(const Config& c) {
   if (c.workers != defaults.workers) out += line(key(RootKey::kWorkers), std::to_string(c.workers));
   if (c.keep_grants_on_shutdown != defaults.keep_grants_on_shutdown)
     out += line(key(RootKey::kKeepGrantsOnShutdown), c.keep_grants_on_shutdown ? "true" : "false");
+  if (c.matching != defaults.matching)
+    out += line(key(RootKey::kMatching), quoted(matching_rules_name(c.matching)));
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");
@@ -82,6 +84,8 @@ std::string write_toml_config(const Config& c) {
     if (d.door.tcp_flags != TcpFlagRule{})
       out += line(key(DoorKey::kTcpFlags), array(tcp_flag_words(d.door.tcp_flags), quoted));
     if (d.door.target) out += line(key(DoorKey::kTarget), quoted(d.door.target->to_string()));
+    if (d.door.scan_guard != kDefaultScanGuard)
+      out += line(key(DoorKey::kScanGuard), std::to_string(d.door.scan_guard));
     if (!d.open_ports.empty()) out += line(key(DoorKey::kOpen), array(d.open_ports, open_value));
     if (d.open_for) out += line(key(DoorKey::kOpenFor), quoted(format_duration(*d.open_for)));
     if (!d.close_sequence.empty())

@@ -9,9 +9,9 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
     Config config, std::span<const Interface> interfaces, bool ipv4_only) {
   MatcherDoors doors = matcher_doors(config);
   std::vector<Address> local = local_addresses(interfaces);
-  auto matcher = Matcher::build(doors.doors, local);
+  auto matcher = Matcher::build(doors.doors, local, doors.rules);
   if (!matcher) return std::unexpected(str_cat("doors: ", matcher.error().message));
-  auto filter = knock_filter(doors.doors, local, ipv4_only);
+  auto filter = knock_filter(doors.doors, local, ipv4_only, matcher->scan_guard());
   if (!filter) return std::unexpected(str_cat("kernel filter: ", filter.error().message));
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
                                                  std::move(*matcher), std::move(*filter)});

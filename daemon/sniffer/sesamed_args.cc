@@ -43,6 +43,8 @@ std::expected<SesamedArgs, std::string> parse_sesamed_args(std::span<const std::
       auto v = value();
       if (!v) return std::unexpected(v.error());
       (a == "--helper" ? out.helper_path : out.state_dir) = std::string(*v);
+    } else if (a == "--knockd-exact") {
+      out.knockd_exact = true;
     } else if (a == "--dry-run") {
       out.dry_run = true;
     } else if (a == "-v" || a == "--verbose") {
@@ -59,11 +61,12 @@ std::expected<SesamedArgs, std::string> parse_sesamed_args(std::span<const std::
 std::string sesamed_usage() {
   return str_cat(
       "usage: sesamed [-c FILE] [-i IFACE]... [-4] [--dry-run] [-u USER] [-w WORKERS] [-v]\n"
-      "               [--helper PATH] [--state-dir DIR]\n"
+      "               [--helper PATH] [--state-dir DIR] [--knockd-exact]\n"
       "  -c, --config FILE     sesame TOML or knockd.conf (default ", kDefaultConfigPath, ")\n",
       "  -i, --interface IFACE listen on IFACE; repeat for more (replaces the config's)\n"
       "  -4, --only-ip-v4      ignore IPv6\n"
       "      --dry-run         detect and log knocks, change no firewall\n"
+      "      --knockd-exact    match knocks by knockd 0.8's rules only (matching = \"knockd\")\n"
       "      --helper PATH     the sesame-helper to start (default ", kDefaultHelperPath, ")\n",
       "      --state-dir DIR   where the helper journals open grants (default ", kDefaultStateDir, ")\n",
       "  -u, --user USER       run as USER once the sockets are open\n"
@@ -77,6 +80,7 @@ void apply_args(const SesamedArgs& args, Config& config) {
   if (!args.interfaces.empty()) config.interfaces = args.interfaces;
   if (args.user) config.user = *args.user;
   if (args.workers) config.workers = *args.workers;
+  if (args.knockd_exact) config.matching = MatchingRules::kKnockd;
 }
 
 }  // namespace sesame

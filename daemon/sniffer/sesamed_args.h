@@ -31,6 +31,7 @@ struct SesamedArgs {
   std::string helper_path{kDefaultHelperPath};  // --helper: the sesame-helper to start
   std::string state_dir{kDefaultStateDir};      // --state-dir: the helper's journal
   bool verbose = false;                        // -v: also log to stderr, and wrong knocks
+  bool knockd_exact = false;                   // --knockd-exact: matching = "knockd"
   bool help = false;                           // -h
 };
 
@@ -40,7 +41,7 @@ std::expected<SesamedArgs, std::string> parse_sesamed_args(std::span<const std::
 // The usage text, ending in a newline.
 std::string sesamed_usage();
 
-// The command line wins over the file: interfaces, user and workers.
+// The command line wins over the file: interfaces, user, workers and matching.
 void apply_args(const SesamedArgs& args, Config& config);
 
 }  // namespace sesame

@@ -27,7 +27,7 @@ TEST(SesamedArgs, DefaultsToTheSystemConfigAndTheFirewall) {
 TEST(SesamedArgs, ReadsEveryOption) {
   const auto a = parse({"-c", "/etc/knockd.conf", "-i", "eth0", "--interface", "eth1", "-4", "--dry-run",
                         "-u", "nobody", "-w", "4", "-v", "--helper", "/tmp/sesame-helper", "--state-dir",
-                        "/tmp/state"});
+                        "/tmp/state", "--knockd-exact"});
   ASSERT_TRUE(a) << a.error();
   EXPECT_EQ(a->config_path, "/etc/knockd.conf");
   EXPECT_EQ(a->interfaces, (std::vector<std::string>{"eth0", "eth1"}));
@@ -38,6 +38,7 @@ TEST(SesamedArgs, ReadsEveryOption) {
   EXPECT_TRUE(a->verbose);
   EXPECT_EQ(a->helper_path, "/tmp/sesame-helper");
   EXPECT_EQ(a->state_dir, "/tmp/state");
+  EXPECT_TRUE(a->knockd_exact);
 }
 
 TEST(SesamedArgs, RefusesWhatItDoesNotKnow) {
@@ -53,15 +54,17 @@ TEST(SesamedArgs, OverridesTheConfigFile) {
   Config c;
   c.interfaces = {"eth0"};
   c.workers = 1;
-  apply_args(*parse({"-i", "veth0", "-u", "nobody", "-w", "2"}), c);
+  apply_args(*parse({"-i", "veth0", "-u", "nobody", "-w", "2", "--knockd-exact"}), c);
   EXPECT_EQ(c.interfaces, (std::vector<std::string>{"veth0"}));
   EXPECT_EQ(c.user, "nobody");
   EXPECT_EQ(c.workers, 2u);
+  EXPECT_EQ(c.matching, MatchingRules::kKnockd);
   Config untouched;
   untouched.interfaces = {"eth0"};
   apply_args(*parse({}), untouched);
   EXPECT_EQ(untouched.interfaces, (std::vector<std::string>{"eth0"}));
   EXPECT_EQ(untouched.user, kDefaultUser);
+  EXPECT_EQ(untouched.matching, MatchingRules::kRobust);
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ void add(DetectorCounters& into, const DetectorCounters& from) {
   into.opens += from.opens;
   into.failures += from.failures;
   into.timeouts += from.timeouts;
+  into.scan_syns += from.scan_syns;
+  into.scans += from.scans;
 }
 
 void add(KnockTable::Counters& into, const KnockTable::Counters& from) {
@@ -44,6 +46,7 @@ std::string format_statistics(const SnifferCounters& c, const RingStatistics& ke
   std::string out = str_cat("statistics: frames ", n(c.frames), ", knocks ", n(d.knocks), ", irrelevant ",
                             n(d.irrelevant), ", stages ", n(d.stages), ", opens ", n(d.opens),
                             ", wrong knocks ", n(d.failures), ", timeouts ", n(d.timeouts));
+  if (d.scan_syns != 0) out += str_cat(", scan syns ", n(d.scan_syns), " (knocks ended ", n(d.scans), ")");
   out += str_cat(", sources ", n(c.sources), " (evicted ", n(c.table.evictions), ", refused ",
                  n(c.table.refusals), ")");
   if (c.ipv6_ignored != 0) out += str_cat(", ipv6 ignored ", n(c.ipv6_ignored));

@@ -63,6 +63,7 @@ std::string door_event_line(const Address& source, std::string_view door, const 
     case DoorEventKind::kOpen: return str_cat(prefix, "OPEN SESAME");
     case DoorEventKind::kFail: return str_cat(prefix, "wrong knock (stage ", stage, ")");
     case DoorEventKind::kTimeout: return str_cat(prefix, "sequence timeout (stage ", stage, ")");
+    case DoorEventKind::kScan: return str_cat(prefix, "port scan, knock ended (stage ", stage, ")");
   }
   return prefix;
 }

@@ -16,6 +16,8 @@ TEST(DoorEventLine, WritesKnockdsWording) {
             "2001:2::2: ssh: sequence timeout (stage 1)");
   EXPECT_EQ(door_event_line(kSource, "ssh/close", {1, 1, DoorEventKind::kFail}),
             "198.18.0.2: ssh/close: wrong knock (stage 1)");
+  EXPECT_EQ(door_event_line(kSource, "ssh", {0, 1, DoorEventKind::kScan}),
+            "198.18.0.2: ssh: port scan, knock ended (stage 1)");
 }
 
 TEST(LineBudget, AllowsABurstThenTheRateAndCountsTheRest) {
