@@ -81,4 +81,12 @@ std::optional<std::vector<std::uint8_t>> decode_base64_key(std::string_view text
   return key;
 }
 
+std::string encode_base64_key(std::span<const std::uint8_t> key) {
+  std::string text(kMaxText, '\0');
+  const auto n = encode_unpadded_base64(key, text);
+  text.resize(n ? *n : 0);
+  while (text.size() % 4 != 0) text += '=';
+  return text;
+}
+
 }  // namespace sesame

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,5 +35,7 @@ std::optional<std::size_t> encode_unpadded_base64(std::span<const std::uint8_t> 
 // A key as fwknop's KEY_BASE64 and HMAC_KEY_BASE64 hold it (standard base64, '=' padding
 // optional): its bytes, or nullopt if it is not base64.
 std::optional<std::vector<std::uint8_t>> decode_base64_key(std::string_view text);
+// The key as KEY_BASE64 writes it: standard base64 with '=' padding.
+std::string encode_base64_key(std::span<const std::uint8_t> key);
 
 }  // namespace sesame

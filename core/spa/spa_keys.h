@@ -18,6 +18,7 @@ struct SpaKeys {
   std::vector<std::uint8_t> hmac_key;
   SpaDigest hmac_digest = SpaDigest::kSha256;
   bool legacy_iv = false;  // ENCRYPTION_MODE legacy
+  friend bool operator==(const SpaKeys&, const SpaKeys&) = default;
 };
 
 // Why `keys` cannot decode anything (a key length fwknop refuses, or an HMAC digest it
