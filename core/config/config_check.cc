@@ -142,17 +142,18 @@ class Checker {
     if (*d.open_for == 0 || *d.open_for > spa.max_open_for)
       return fail(at.spa, str_cat("open_for (", std::to_string(*d.open_for), "s) must be 1s to max_open_for (",
                                   std::to_string(spa.max_open_for), "s)"));
-    bool earlier = true;  // ports are compared with earlier doors, so the later one is named
+    // SPA doors may share a port, as fwknop's stanzas do: each packet is tried against
+    // every door on its port whose sources include it.
+    // Names: against earlier doors (so the second of two is named) and the knock doors
+    // after it, which check_names does not compare with SPA doors.
+    bool earlier = true;
     for (const ConfigDoor& other : config_.doors) {
       if (&other == &d) {
         earlier = false;
         continue;
       }
-      if (other.door.name == d.door.name)
+      if ((earlier || !other.spa) && other.door.name == d.door.name)
         return fail(at.name, str_cat("two doors named ", quote(d.door.name), "; door names must be unique"));
-      if (earlier && other.spa && other.spa->port == spa.port)
-        return fail(at.spa, str_cat("SPA doors ", quote(other.door.name), " and ", quote(d.door.name),
-                                    " both listen on UDP port ", std::to_string(spa.port)));
     }
     return {};
   }

@@ -42,8 +42,8 @@ using ReadFile = std::function<std::expected<std::string, std::string>(const std
 // Checks, in this order: at least one door; interface names (valid, none twice); each
 // door has a valid name and exactly one of a sequence and a one-time file (whose
 // current sequence it then loads through `read`), or is an SPA door with usable keys
-// (its key_file loaded through `read`), an HMAC key, a UDP port no other SPA door
-// has, and open_for (default 30s) no longer than max_open_for; door names are unique (close doors
+// (its key_file loaded through `read`), an HMAC key and open_for (default 30s) no
+// longer than max_open_for; door names are unique (close doors
 // included); no close sequence equals its open one; no matcher door's sequence is a
 // prefix of (or equal to) another's with the same TCP flags and target; and
 // Matcher::build accepts the doors.

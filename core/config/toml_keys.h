@@ -52,6 +52,8 @@ enum class SpaKey : std::uint8_t {
   kMaxOpenFor,
   kSources,
   kRequireUser,
+  kRequireSourceAddress,
+  kExpires,
 };
 
 // The one list of key names per table; entry i names value i (checked below).
@@ -86,7 +88,7 @@ inline constexpr std::array<EnumName<DoorKey>, 14> kDoorKeys{{
     {DoorKey::kStop6, "stop6"},
     {DoorKey::kSpa, "spa"},
 }};
-inline constexpr std::array<EnumName<SpaKey>, 12> kSpaKeys{{
+inline constexpr std::array<EnumName<SpaKey>, 14> kSpaKeys{{
     {SpaKey::kPort, "port"},
     {SpaKey::kKey, "key"},
     {SpaKey::kKeyBase64, "key_base64"},
@@ -99,6 +101,8 @@ inline constexpr std::array<EnumName<SpaKey>, 12> kSpaKeys{{
     {SpaKey::kMaxOpenFor, "max_open_for"},
     {SpaKey::kSources, "sources"},
     {SpaKey::kRequireUser, "require_user"},
+    {SpaKey::kRequireSourceAddress, "require_source_address"},
+    {SpaKey::kExpires, "expires"},
 }};
 
 static_assert(names_in_value_order(kRootKeys) && names_in_value_order(kLogKeys) &&

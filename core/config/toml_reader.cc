@@ -525,6 +525,15 @@ class TomlReader {
           }
           return {};
         }
+        case SpaKey::kRequireSourceAddress:
+          return read_bool(v, field, spa.require_source_address);
+        case SpaKey::kExpires: {
+          std::string text;
+          if (auto s = read_string(v, field, text); !s) return s;
+          spa.expires = parse_date(text);
+          if (!spa.expires) return fail(v, field, str_cat("expected a date like \"2027-01-31\", got \"", text, "\""));
+          return {};
+        }
         case SpaKey::kRequireUser:
           if (auto s = read_string(v, field, spa.require_user); !s) return s;
           if (spa.require_user.empty()) return fail(v, field, "expected a user name (leave the key out for any)");

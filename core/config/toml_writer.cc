@@ -77,6 +77,8 @@ std::string spa_table(const SpaDoor& spa) {
   if (!spa.sources.empty())
     out += line(key(SpaKey::kSources), array(spa.sources, [](const AddressPrefix& p) { return quoted(p.to_string()); }));
   if (!spa.require_user.empty()) out += line(key(SpaKey::kRequireUser), quoted(spa.require_user));
+  if (spa.require_source_address) out += line(key(SpaKey::kRequireSourceAddress), "true");
+  if (spa.expires) out += line(key(SpaKey::kExpires), quoted(format_date(*spa.expires)));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,13 @@ struct SpaDoor {
   std::vector<AddressPrefix> sources;
   // The user name the packet must carry; empty: any.
   std::string require_user;
+  // fwknop's REQUIRE_SOURCE_ADDRESS: the packet must name the address to open for;
+  // 0.0.0.0 (fwknop -s, "the packet's source") is refused. Such a door cannot serve
+  // IPv6 clients, whose packets always say 0.0.0.0.
+  bool require_source_address = false;
+  // fwknop's ACCESS_EXPIRE: packets are refused from this Unix time (midnight UTC
+  // starting the day it names) on; none: never.
+  std::optional<std::int64_t> expires;
   friend bool operator==(const SpaDoor&, const SpaDoor&) = default;
 };
 

@@ -13,6 +13,9 @@ int check(std::span<char* const> args);
 // fwknop payload, or "reject: REASON" and exits 1 (daemon/cli/decode_spa.h).
 int decode_spa(std::span<char* const> args);
 
+// sesame import-fwknop [-i IF] FILE: prints fwknop's access.conf FILE as sesame TOML.
+int import_fwknop(std::span<char* const> args);
+
 // sesame import-knockd FILE: prints the knockd.conf FILE as sesame TOML.
 int import_knockd(std::span<char* const> args);
 
