@@ -57,6 +57,14 @@ std::optional<std::size_t> spa_digest_base64(SpaDigest digest, std::string_view 
   return encode_unpadded_base64(std::span(md.data(), size), out);
 }
 
+SpaPayloadDigest spa_payload_digest(std::span<const std::uint8_t> payload) {
+  SpaPayloadDigest d{};
+  unsigned int size = 0;
+  // SHA-256 of at most 1500 bytes in memory cannot fail short of memory corruption.
+  EVP_Digest(payload.data(), payload.size(), d.data(), &size, EVP_sha256(), nullptr);
+  return d;
+}
+
 std::optional<std::size_t> spa_decrypt(std::span<const std::uint8_t> passphrase, bool legacy_iv,
                                        std::span<const std::uint8_t> salted,
                                        std::span<std::uint8_t> out) {

@@ -2,6 +2,7 @@
 // OpenSSL's "Salted__" format. No cryptography is done here by hand.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -27,6 +28,10 @@ std::optional<std::size_t> spa_hmac_base64(SpaDigest digest, std::span<const std
 // The base64 text (no '=') of the hash of `data`; as spa_hmac_base64.
 std::optional<std::size_t> spa_digest_base64(SpaDigest digest, std::string_view data,
                                              std::span<char> out);
+
+// SHA-256 of a whole wire payload: the replay cache's key.
+using SpaPayloadDigest = std::array<std::uint8_t, 32>;
+SpaPayloadDigest spa_payload_digest(std::span<const std::uint8_t> payload);
 
 // Decrypts `salted` ("Salted__", an 8-byte salt, AES-256-CBC blocks) with the key and IV
 // EVP_BytesToKey derives from `passphrase` and the salt (MD5, one round), as fwknop and

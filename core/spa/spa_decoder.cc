@@ -30,6 +30,18 @@ std::string_view as_text(std::span<const std::uint8_t> bytes) {
 
 }  // namespace
 
+std::optional<SpaReject> spa_framing_reject(std::span<const std::uint8_t> payload) {
+  if (payload.size() < kMinSpaPayload) return SpaReject::kTooShort;
+  if (payload.size() > kMaxSpaPayload) return SpaReject::kTooLong;
+  const std::string_view text = as_text(payload);
+  if (text.starts_with(kSaltedPrefix)) return SpaReject::kPrefixReplay;
+  // The whole alphabet test; decode_spa checks the lengths of the parts it splits.
+  for (char c : text)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'))
+      return SpaReject::kNotBase64;
+  return std::nullopt;
+}
+
 std::expected<SpaMessage, SpaReject> decode_spa(std::span<const std::uint8_t> payload,
                                                 const SpaKeys& keys) {
   using std::unexpected;
@@ -37,10 +49,8 @@ std::expected<SpaMessage, SpaReject> decode_spa(std::span<const std::uint8_t> pa
     if (payload.size() > kMaxSpaPayload) return unexpected(SpaReject::kTooLong);
     return parse_spa_plaintext(as_text(payload));
   }
-  if (payload.size() < kMinSpaPayload) return unexpected(SpaReject::kTooShort);
-  if (payload.size() > kMaxSpaPayload) return unexpected(SpaReject::kTooLong);
+  if (const auto reject = spa_framing_reject(payload)) return unexpected(*reject);
   const std::string_view text = as_text(payload);
-  if (text.starts_with(kSaltedPrefix)) return unexpected(SpaReject::kPrefixReplay);
 
   // The ciphertext's base64 with the prefix restored, as the HMAC covers it.
   const std::size_t hmac_size = keys.hmac_key.empty() ? 0 : spa_digest_base64_size(keys.hmac_digest);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <span>
 
 #include "core/spa/spa_keys.h"
@@ -15,6 +16,10 @@ namespace sesame {
 // fwknopd's MIN_SPA_DATA_SIZE and MAX_SPA_PACKET_LEN.
 inline constexpr std::size_t kMinSpaPayload = 140;
 inline constexpr std::size_t kMaxSpaPayload = 1500;
+
+// The checks that need no key: length, the "U2FsdGVkX1" prefix absent, every byte in
+// the base64 alphabet. Nullopt when the payload passes them.
+std::optional<SpaReject> spa_framing_reject(std::span<const std::uint8_t> payload);
 
 // Checks in the order that costs an attacker's packet least: length, the stripped
 // "U2FsdGVkX1" prefix absent (its presence marks a replay), base64, the HMAC in constant

@@ -34,10 +34,21 @@ enum class SpaReject : std::uint8_t {
   kBadNatAccess,       // not "host,port"
   kBadServerAuth,      // not base64
   kBadClientTimeout,   // not digits, or above 65536
+  // The sniffer's checks (SpaGate), after or around decoding:
+  kSourceNotAllowed,   // no SPA door on this port takes packets from this source
+  kOverBudget,         // the source's or the worker's crypto budget is spent: a flood?
+  kReplay,             // this exact payload was accepted before
+  kStale,              // the timestamp is further from the server's clock than max_age
+  kExpired,            // the door's expires date has passed
+  kRefusedMessageType, // a command or NAT message: sesame grants access messages only
+  kUserNotAllowed,     // not the door's require_user
+  kSourceAddressRequired,  // 0.0.0.0 to a door with require_source_address
+  kPortNotAllowed,     // a port the door does not list
+  kReplayCacheFull,    // every replay slot holds a packet still inside its age window
 };
 
 // Follows the last value: move it along when appending.
-inline constexpr std::size_t kSpaRejectCount = std::to_underlying(SpaReject::kBadClientTimeout) + 1;
+inline constexpr std::size_t kSpaRejectCount = std::to_underlying(SpaReject::kReplayCacheFull) + 1;
 
 // The one list of names, as counters, logs and `sesame decode-spa` print them.
 inline constexpr std::array<EnumName<SpaReject>, kSpaRejectCount> kSpaRejectNames{{
@@ -61,6 +72,16 @@ inline constexpr std::array<EnumName<SpaReject>, kSpaRejectCount> kSpaRejectName
     {SpaReject::kBadNatAccess, "bad_nat_access"},
     {SpaReject::kBadServerAuth, "bad_server_auth"},
     {SpaReject::kBadClientTimeout, "bad_client_timeout"},
+    {SpaReject::kSourceNotAllowed, "source_not_allowed"},
+    {SpaReject::kOverBudget, "over_budget"},
+    {SpaReject::kReplay, "replay"},
+    {SpaReject::kStale, "stale"},
+    {SpaReject::kExpired, "expired"},
+    {SpaReject::kRefusedMessageType, "refused_message_type"},
+    {SpaReject::kUserNotAllowed, "user_not_allowed"},
+    {SpaReject::kSourceAddressRequired, "source_address_required"},
+    {SpaReject::kPortNotAllowed, "port_not_allowed"},
+    {SpaReject::kReplayCacheFull, "replay_cache_full"},
 }};
 
 static_assert(names_in_value_order(kSpaRejectNames),
