@@ -124,4 +124,11 @@ std::string format_date(std::int64_t unix_seconds) {
   return text;
 }
 
+std::string format_open_ports(std::span<const KnockStep> ports) {
+  std::string out;
+  for (const KnockStep& p : ports)
+    out += str_cat(out.empty() ? "" : ",", std::to_string(p.port), "/", protocol_name(p.protocol));
+  return out;
+}
+
 }  // namespace sesame

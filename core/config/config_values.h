@@ -59,6 +59,8 @@ std::string format_date(std::int64_t unix_seconds);
 
 // "7000" for TCP, "7000/udp" for UDP: sesame's spelling of a port and protocol.
 std::string format_port(KnockStep step);
+// "2222/tcp,53/udp": opened ports for log lines (the protocol always named); empty for none.
+std::string format_open_ports(std::span<const KnockStep> ports);
 // "7000,8000,9000/udp": a sequence for summaries and messages.
 std::string format_sequence(std::span<const KnockStep> sequence);
 
