@@ -23,6 +23,7 @@ inline constexpr std::size_t kIpcMessageSize = 24;
 // Wire values, append-only: a retired type stays reserved.
 enum class IpcType : std::uint8_t {
   kMatch = 1,  // matcher door N matched for address A
+  kSpaOpen = 2,  // SPA door N: open these ports for address A, this long (core/spa_open_message.h)
 };
 
 // Address family byte: what the 16 address bytes must hold.
@@ -45,15 +46,17 @@ enum class IpcReject : std::uint8_t {
   kFamily,    // not a known IpcFamily
   kReserved,  // the reserved byte is not zero
   kAddress,   // the address bytes do not belong to the family
+  kPorts,     // a port count above the maximum, a zero port or unknown protocol, bytes after the last
 };
 
-inline constexpr std::array<EnumName<IpcReject>, 6> kIpcRejectNames{{
+inline constexpr std::array<EnumName<IpcReject>, 7> kIpcRejectNames{{
     {IpcReject::kSize, "wrong message size"},
     {IpcReject::kVersion, "unknown version"},
     {IpcReject::kType, "unknown message type"},
     {IpcReject::kFamily, "unknown address family"},
     {IpcReject::kReserved, "reserved byte set"},
     {IpcReject::kAddress, "address does not match its family"},
+    {IpcReject::kPorts, "bad port list"},
 }};
 
 static_assert(names_in_value_order(kIpcRejectNames),

@@ -27,6 +27,7 @@ MatcherDoors matcher_doors(const Config& config) {
   out.rules = config.matching;
   for (std::size_t i = 0; i < config.doors.size(); ++i) {
     const ConfigDoor& d = config.doors[i];
+    if (d.spa) continue;
     out.doors.push_back(d.door);
     out.origins.push_back({i, DoorAction::kOpen});
     if (d.close_sequence.empty()) continue;
@@ -44,7 +45,8 @@ std::string door_summary(const Config& config) {
   std::string out = std::to_string(n) + (n == 1 ? " door" : " doors");
   for (std::size_t i = 0; i < n; ++i) {
     const ConfigDoor& d = config.doors[i];
-    out += str_cat(i == 0 ? ": " : "; ", d.door.name, " ", format_sequence(d.door.sequence));
+    out += str_cat(i == 0 ? ": " : "; ", d.door.name, " ",
+                   d.spa ? str_cat("spa ", std::to_string(d.spa->port), "/udp") : format_sequence(d.door.sequence));
     if (!d.close_sequence.empty()) out += str_cat(" close ", format_sequence(d.close_sequence));
   }
   return out;

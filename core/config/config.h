@@ -16,6 +16,7 @@
 #include "core/door.h"
 #include "core/enum_names.h"
 #include "core/matching_rules.h"
+#include "core/spa/spa_door.h"
 
 namespace sesame {
 
@@ -81,6 +82,10 @@ struct ConfigDoor {
   // close sequence, if any.
   std::optional<std::uint32_t> open_for;
   ExecCommands exec;  // exec backend only
+  // An SPA door: opened by one authenticated fwknop packet, not by a knock sequence (it
+  // has none). open_ports are the ports a packet may ask for, open_for the time when
+  // the packet names none.
+  std::optional<SpaDoor> spa;
 };
 
 // Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a
@@ -168,7 +173,7 @@ struct MatcherDoors {
 };
 
 // Config door i gives its open door, then its close door if it has a close sequence,
-// in config order. A close door shares the open door's seq_timeout, TCP flags and
+// in config order; SPA doors have no sequence and give none. A close door shares the open door's seq_timeout, TCP flags and
 // target, and is named "<name>/close".
 MatcherDoors matcher_doors(const Config& config);
 

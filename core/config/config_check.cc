@@ -7,6 +7,7 @@
 #include "core/config/config_values.h"
 #include "core/matcher.h"
 #include "core/config/one_time_sequences.h"
+#include "core/spa/spa_key_file.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -88,6 +89,7 @@ class Checker {
 
   std::expected<void, ConfigError> check_door(ConfigDoor& d, const DoorSpots& at) const {
     if (auto p = door_name_problem(d.door.name); !p.empty()) return fail(at.name, p);
+    if (d.spa) return check_spa_door(d, at);
     const bool one_time = !d.one_time_sequences.empty();
     if (one_time && !d.door.sequence.empty())
       return fail(at.one_time_sequences,
@@ -117,6 +119,43 @@ class Checker {
     if (o.action == DoorAction::kClose) return at.close_sequence;
     return config_.doors[o.config_door].one_time_sequences.empty() ? at.sequence
                                                                    : at.one_time_sequences;
+  }
+
+  std::expected<void, ConfigError> check_spa_door(ConfigDoor& d, const DoorSpots& at) const {
+    SpaDoor& spa = *d.spa;
+    if (!spa.key_file.empty()) {
+      auto text = read_(spa.key_file);
+      if (!text)
+        return fail(at.key_file, str_cat("cannot read key file ", quote(spa.key_file), ": ", text.error()));
+      if (auto ok = read_spa_key_file(*text, spa.keys); !ok)
+        return fail(at.key_file, str_cat(spa.key_file, ": ", ok.error()));
+    }
+    if (spa.keys.key.empty())
+      return fail(at.spa, str_cat("SPA door ", quote(d.door.name), " has no key (expected key, key_base64 or key_file)"));
+    // Without an HMAC every packet would have to be decrypted to be refused, and a
+    // tampered one could reach the plaintext parser.
+    if (spa.keys.hmac_key.empty())
+      return fail(at.spa, str_cat("SPA door ", quote(d.door.name),
+                                  " has no HMAC key (expected hmac_key or hmac_key_base64, as with fwknop --use-hmac)"));
+    if (auto problem = spa_keys_error(spa.keys)) return fail(at.spa, *problem);
+    if (!d.open_for) d.open_for = kDefaultSpaOpenFor;
+    if (*d.open_for == 0 || *d.open_for > spa.max_open_for)
+      return fail(at.spa, str_cat("open_for (", std::to_string(*d.open_for), "s) must be 1s to max_open_for (",
+                                  std::to_string(spa.max_open_for), "s)"));
+    // SPA doors may share a port, as fwknop's stanzas do: each packet is tried against
+    // every door on its port whose sources include it.
+    // Names: against earlier doors (so the second of two is named) and the knock doors
+    // after it, which check_names does not compare with SPA doors.
+    bool earlier = true;
+    for (const ConfigDoor& other : config_.doors) {
+      if (&other == &d) {
+        earlier = false;
+        continue;
+      }
+      if ((earlier || !other.spa) && other.door.name == d.door.name)
+        return fail(at.name, str_cat("two doors named ", quote(d.door.name), "; door names must be unique"));
+    }
+    return {};
   }
 
   std::expected<void, ConfigError> check_names(const MatcherDoors& m) const {

@@ -26,6 +26,8 @@ struct DoorSpots {
   SourceSpot sequence;
   SourceSpot close_sequence;
   SourceSpot one_time_sequences;
+  SourceSpot spa;       // [door.spa]
+  SourceSpot key_file;  // [door.spa] key_file
 };
 
 struct ConfigSpots {
@@ -39,7 +41,9 @@ using ReadFile = std::function<std::expected<std::string, std::string>(const std
 
 // Checks, in this order: at least one door; interface names (valid, none twice); each
 // door has a valid name and exactly one of a sequence and a one-time file (whose
-// current sequence it then loads through `read`); door names are unique (close doors
+// current sequence it then loads through `read`), or is an SPA door with usable keys
+// (its key_file loaded through `read`), an HMAC key and open_for (default 30s) no
+// longer than max_open_for; door names are unique (close doors
 // included); no close sequence equals its open one; no matcher door's sequence is a
 // prefix of (or equal to) another's with the same TCP flags and target; and
 // Matcher::build accepts the doors.

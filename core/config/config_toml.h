@@ -19,6 +19,11 @@
 //   start, start6, stop, stop6     exec: argv arrays, "%IP%" is the knocking address;
 //                                  the 6 variants serve IPv6 knockers (default: start,
 //                                  stop); stop runs after open_for or on close_sequence
+//   [door.spa]                     an fwknop SPA door instead of a sequence (ufw, nft):
+//   port = 62201                   UDP; key, key_base64 or key_file; hmac_key or
+//                                  hmac_key_base64; hmac_digest = "sha256"; legacy_iv;
+//                                  max_age = "2m"; max_open_for = "5m"; sources = [...];
+//                                  require_user; require_source_address; expires = "2027-01-31"
 //
 // A port is an integer (TCP) or a string "7000", "7000/tcp" or "7000/udp". Unknown keys,
 // wrong types and values out of range are errors with their position.

@@ -1,6 +1,8 @@
 // Spellings shared by the TOML and knockd.conf readers, so both accept the same words.
 #include "core/config/config_values.h"
 
+#include <chrono>
+#include <cstdio>
 #include <limits>
 
 #include "core/str_cat.h"
@@ -98,6 +100,34 @@ std::string format_sequence(std::span<const KnockStep> sequence) {
     if (!out.empty()) out += ",";
     out += format_port(s);
   }
+  return out;
+}
+
+std::optional<std::int64_t> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const auto y = parse_decimal(text.substr(0, 4), 9999);
+  const auto m = parse_decimal(text.substr(5, 2), 12);
+  const auto d = parse_decimal(text.substr(8, 2), 31);
+  if (!y || !m || !d) return std::nullopt;
+  const std::chrono::year_month_day day{std::chrono::year(static_cast<int>(*y)), std::chrono::month(*m),
+                                        std::chrono::day(*d)};
+  if (!day.ok()) return std::nullopt;
+  return std::chrono::sys_seconds(std::chrono::sys_days(day)).time_since_epoch().count();
+}
+
+std::string format_date(std::int64_t unix_seconds) {
+  const std::chrono::year_month_day day{
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)))};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+  return text;
+}
+
+std::string format_open_ports(std::span<const KnockStep> ports) {
+  std::string out;
+  for (const KnockStep& p : ports)
+    out += str_cat(out.empty() ? "" : ",", std::to_string(p.port), "/", protocol_name(p.protocol));
   return out;
 }
 

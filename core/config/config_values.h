@@ -51,8 +51,16 @@ std::optional<std::uint32_t> parse_duration(std::string_view text);
 // The shortest text parse_duration reads back as `seconds` ("2m", "90s").
 std::string format_duration(std::uint32_t seconds);
 
+// "2027-01-31" to the Unix time of its midnight UTC; nullopt for anything else (or a
+// day the calendar does not have).
+std::optional<std::int64_t> parse_date(std::string_view text);
+// The day parse_date reads back as `unix_seconds` (rounded down to its midnight).
+std::string format_date(std::int64_t unix_seconds);
+
 // "7000" for TCP, "7000/udp" for UDP: sesame's spelling of a port and protocol.
 std::string format_port(KnockStep step);
+// "2222/tcp,53/udp": opened ports for log lines (the protocol always named); empty for none.
+std::string format_open_ports(std::span<const KnockStep> ports);
 // "7000,8000,9000/udp": a sequence for summaries and messages.
 std::string format_sequence(std::span<const KnockStep> sequence);
 

@@ -38,6 +38,24 @@ enum class DoorKey : std::uint8_t {
   kStop,
   kStop6,
   kScanGuard,
+  kSpa,
+};
+// [door.spa]: an fwknop SPA door's own keys.
+enum class SpaKey : std::uint8_t {
+  kPort,
+  kKey,
+  kKeyBase64,
+  kKeyFile,
+  kHmacKey,
+  kHmacKeyBase64,
+  kHmacDigest,
+  kLegacyIv,
+  kMaxAge,
+  kMaxOpenFor,
+  kSources,
+  kRequireUser,
+  kRequireSourceAddress,
+  kExpires,
 };
 
 // The one list of key names per table; entry i names value i (checked below).
@@ -57,7 +75,7 @@ inline constexpr std::array<EnumName<LogKey>, 3> kLogKeys{{
     {LogKey::kStderr, "stderr"},
     {LogKey::kFile, "file"},
 }};
-inline constexpr std::array<EnumName<DoorKey>, 14> kDoorKeys{{
+inline constexpr std::array<EnumName<DoorKey>, 15> kDoorKeys{{
     {DoorKey::kName, "name"},
     {DoorKey::kSequence, "sequence"},
     {DoorKey::kOneTimeSequences, "one_time_sequences"},
@@ -72,14 +90,32 @@ inline constexpr std::array<EnumName<DoorKey>, 14> kDoorKeys{{
     {DoorKey::kStop, "stop"},
     {DoorKey::kStop6, "stop6"},
     {DoorKey::kScanGuard, "scan_guard"},
+    {DoorKey::kSpa, "spa"},
+}};
+inline constexpr std::array<EnumName<SpaKey>, 14> kSpaKeys{{
+    {SpaKey::kPort, "port"},
+    {SpaKey::kKey, "key"},
+    {SpaKey::kKeyBase64, "key_base64"},
+    {SpaKey::kKeyFile, "key_file"},
+    {SpaKey::kHmacKey, "hmac_key"},
+    {SpaKey::kHmacKeyBase64, "hmac_key_base64"},
+    {SpaKey::kHmacDigest, "hmac_digest"},
+    {SpaKey::kLegacyIv, "legacy_iv"},
+    {SpaKey::kMaxAge, "max_age"},
+    {SpaKey::kMaxOpenFor, "max_open_for"},
+    {SpaKey::kSources, "sources"},
+    {SpaKey::kRequireUser, "require_user"},
+    {SpaKey::kRequireSourceAddress, "require_source_address"},
+    {SpaKey::kExpires, "expires"},
 }};
 
 static_assert(names_in_value_order(kRootKeys) && names_in_value_order(kLogKeys) &&
-                  names_in_value_order(kDoorKeys),
+                  names_in_value_order(kDoorKeys) && names_in_value_order(kSpaKeys),
               "key tables must list every key in value order, so key() can index them");
 
 constexpr std::string_view key(RootKey k) { return enum_name(kRootKeys, k); }
 constexpr std::string_view key(LogKey k) { return enum_name(kLogKeys, k); }
 constexpr std::string_view key(DoorKey k) { return enum_name(kDoorKeys, k); }
+constexpr std::string_view key(SpaKey k) { return enum_name(kSpaKeys, k); }
 
 }  // namespace sesame::toml_keys

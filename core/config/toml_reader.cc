@@ -9,6 +9,7 @@
 #include "core/config/config_values.h"
 #include "core/config/toml_keys.h"
 #include "core/config/tomlpp.h"
+#include "core/spa/base64.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -277,6 +278,9 @@ class TomlReader {
                        if (v) d.door.scan_guard = static_cast<std::uint8_t>(*v);
                        return v ? Status{} : std::unexpected(v.error());
                      }
+                     case DoorKey::kSpa:
+                       at.spa = spot(n, field);
+                       return read_spa(n, field, d.spa.emplace(), at);
                    }
                    return {};
                  });
@@ -293,6 +297,16 @@ class TomlReader {
   Status check_backend(const toml::table& t, const std::string& path, const ConfigDoor& d) const {
     auto node = [&](DoorKey k) { return t.get(key(k)); };
     auto field = [&](DoorKey k) { return str_cat(path, ".", key(k)); };
+    if (d.spa) {
+      if (out_.config.firewall == FirewallBackend::kExec)
+        return fail(*node(DoorKey::kSpa), field(DoorKey::kSpa),
+                    "an SPA door opens the ports its packet asks for: expected firewall = \"ufw\" or \"nft\"");
+      // The packet is the whole knock: nothing of a knock sequence applies.
+      for (DoorKey k : {DoorKey::kSequence, DoorKey::kOneTimeSequences, DoorKey::kSeqTimeout,
+                        DoorKey::kTcpFlags, DoorKey::kTarget, DoorKey::kCloseSequence})
+        if (const toml::node* n = node(k))
+          return fail(*n, field(k), "an SPA door has no knock sequence; leave this out");
+    }
     if (out_.config.firewall != FirewallBackend::kExec) {
       for (DoorKey k : {DoorKey::kStart, DoorKey::kStart6, DoorKey::kStop, DoorKey::kStop6})
         if (const toml::node* n = node(k))
@@ -445,6 +459,104 @@ class TomlReader {
       (negated ? out.must_clear : out.must_set) |= *bit;
     }
     return {};
+  }
+
+  // [door.spa]: the keys are checked for presence and size by check_config, which
+  // also reads key_file.
+  Status read_spa(const toml::node& n, const std::string& path, SpaDoor& spa, DoorSpots& at) const {
+    const toml::table* t = n.as_table();
+    if (!t) return wrong_type(n, path, "a table ([door.spa])");
+    auto read_key = [&](const toml::node& v, const std::string& field, bool base64,
+                        std::vector<std::uint8_t>& out) -> Status {
+      std::string text;
+      if (auto s = read_string(v, field, text); !s) return s;
+      if (!base64) {
+        out.assign(text.begin(), text.end());
+        return {};
+      }
+      auto bytes = decode_base64_key(text);
+      if (!bytes) return fail(v, field, "expected base64 (as fwknop --key-gen prints it)");
+      out = std::move(*bytes);
+      return {};
+    };
+    bool have_key = false;
+    bool have_hmac_key = false;
+    auto once = [&](bool& seen, const toml::node& v, const std::string& field, std::string_view what) -> Status {
+      if (seen) return fail(v, field, str_cat("a second ", what, " (expected one of ", what, ", ", what, "_base64",
+                                              what == "key" ? ", key_file" : "", ")"));
+      seen = true;
+      return {};
+    };
+    return each_key(*t, path + ".", kSpaKeys, [&](SpaKey k, const toml::node& v, const std::string& field) -> Status {
+      switch (k) {
+        case SpaKey::kPort: {
+          auto p = read_integer(v, field, 1, 65535);
+          if (p) spa.port = static_cast<std::uint16_t>(*p);
+          return p ? Status{} : std::unexpected(p.error());
+        }
+        case SpaKey::kKey:
+        case SpaKey::kKeyBase64:
+          if (auto s = once(have_key, v, field, "key"); !s) return s;
+          return read_key(v, field, k == SpaKey::kKeyBase64, spa.keys.key);
+        case SpaKey::kKeyFile:
+          if (auto s = once(have_key, v, field, "key"); !s) return s;
+          at.key_file = spot(v, field);
+          if (auto s = read_string(v, field, spa.key_file); !s) return s;
+          if (spa.key_file.empty()) return fail(v, field, "expected the path of a key file");
+          return {};
+        case SpaKey::kHmacKey:
+        case SpaKey::kHmacKeyBase64:
+          if (auto s = once(have_hmac_key, v, field, "hmac_key"); !s) return s;
+          return read_key(v, field, k == SpaKey::kHmacKeyBase64, spa.keys.hmac_key);
+        case SpaKey::kHmacDigest: {
+          std::string name;
+          if (auto s = read_string(v, field, name); !s) return s;
+          const auto digest = enum_from_name(kSpaDigestNames, name);
+          if (!digest || !is_spa_hmac_digest(*digest))
+            return fail(v, field, str_cat("unknown HMAC digest '", name, "' (expected sha256, sha1, sha384, sha512 or md5)"));
+          spa.keys.hmac_digest = *digest;
+          return {};
+        }
+        case SpaKey::kLegacyIv:
+          return read_bool(v, field, spa.keys.legacy_iv);
+        case SpaKey::kMaxAge: {
+          auto d = read_duration(v, field, 1);
+          if (d) spa.max_age = *d;
+          return d ? Status{} : std::unexpected(d.error());
+        }
+        case SpaKey::kMaxOpenFor: {
+          auto d = read_duration(v, field, 1);
+          if (d) spa.max_open_for = *d;
+          return d ? Status{} : std::unexpected(d.error());
+        }
+        case SpaKey::kSources: {
+          std::vector<std::string> texts;
+          if (auto s = read_strings(v, field, texts); !s) return s;
+          for (std::size_t i = 0; i < texts.size(); ++i) {
+            const auto prefix = AddressPrefix::parse(texts[i]);
+            if (!prefix)
+              return fail(*v.as_array()->get(i), str_cat(field, "[", std::to_string(i), "]"),
+                          str_cat("expected an address or a network like \"198.18.0.0/15\", got '", texts[i], "'"));
+            spa.sources.push_back(*prefix);
+          }
+          return {};
+        }
+        case SpaKey::kRequireSourceAddress:
+          return read_bool(v, field, spa.require_source_address);
+        case SpaKey::kExpires: {
+          std::string text;
+          if (auto s = read_string(v, field, text); !s) return s;
+          spa.expires = parse_date(text);
+          if (!spa.expires) return fail(v, field, str_cat("expected a date like \"2027-01-31\", got \"", text, "\""));
+          return {};
+        }
+        case SpaKey::kRequireUser:
+          if (auto s = read_string(v, field, spa.require_user); !s) return s;
+          if (spa.require_user.empty()) return fail(v, field, "expected a user name (leave the key out for any)");
+          return {};
+      }
+      return {};
+    });
   }
 
   Status read_command(const toml::node& n, const std::string& field,

@@ -7,6 +7,7 @@
 
 #include "core/config/config_values.h"
 #include "core/config/toml_keys.h"
+#include "core/spa/base64.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -54,6 +55,33 @@ std::string line(std::string_view k, const std::string& value) {
   return str_cat(k, " = ", value, "\n");
 }
 
+std::string base64_key(const std::vector<std::uint8_t>& k) { return quoted(encode_base64_key(k)); }
+
+// [door.spa]; keys from a key file stay there, and defaults are left out.
+std::string spa_table(const SpaDoor& spa) {
+  const SpaDoor defaults;
+  std::string out = str_cat("\n[", key(RootKey::kDoor), ".", key(DoorKey::kSpa), "]\n");
+  if (spa.port != defaults.port) out += line(key(SpaKey::kPort), std::to_string(spa.port));
+  if (!spa.key_file.empty()) {
+    out += line(key(SpaKey::kKeyFile), quoted(spa.key_file));
+  } else {
+    out += line(key(SpaKey::kKeyBase64), base64_key(spa.keys.key));
+    if (!spa.keys.hmac_key.empty()) out += line(key(SpaKey::kHmacKeyBase64), base64_key(spa.keys.hmac_key));
+  }
+  if (spa.keys.hmac_digest != defaults.keys.hmac_digest)
+    out += line(key(SpaKey::kHmacDigest), quoted(enum_name(kSpaDigestNames, spa.keys.hmac_digest)));
+  if (spa.keys.legacy_iv) out += line(key(SpaKey::kLegacyIv), "true");
+  if (spa.max_age != defaults.max_age) out += line(key(SpaKey::kMaxAge), quoted(format_duration(spa.max_age)));
+  if (spa.max_open_for != defaults.max_open_for)
+    out += line(key(SpaKey::kMaxOpenFor), quoted(format_duration(spa.max_open_for)));
+  if (!spa.sources.empty())
+    out += line(key(SpaKey::kSources), array(spa.sources, [](const AddressPrefix& p) { return quoted(p.to_string()); }));
+  if (!spa.require_user.empty()) out += line(key(SpaKey::kRequireUser), quoted(spa.require_user));
+  if (spa.require_source_address) out += line(key(SpaKey::kRequireSourceAddress), "true");
+  if (spa.expires) out += line(key(SpaKey::kExpires), quoted(format_date(*spa.expires)));
+  return out;
+}
+
 }  // namespace
 
 std::string write_toml_config(const Config& c) {
@@ -76,11 +104,11 @@ std::string write_toml_config(const Config& c) {
   for (const ConfigDoor& d : c.doors) {
     out += str_cat("\n[[", key(RootKey::kDoor), "]]\n");
     out += line(key(DoorKey::kName), quoted(d.door.name));
-    if (d.one_time_sequences.empty())
-      out += line(key(DoorKey::kSequence), array(d.door.sequence, port_value));
-    else
+    if (!d.one_time_sequences.empty())
       out += line(key(DoorKey::kOneTimeSequences), quoted(d.one_time_sequences));
-    out += line(key(DoorKey::kSeqTimeout), quoted(format_duration(d.door.seq_timeout)));
+    else if (!d.spa)
+      out += line(key(DoorKey::kSequence), array(d.door.sequence, port_value));
+    if (!d.spa) out += line(key(DoorKey::kSeqTimeout), quoted(format_duration(d.door.seq_timeout)));
     if (d.door.tcp_flags != TcpFlagRule{})
       out += line(key(DoorKey::kTcpFlags), array(tcp_flag_words(d.door.tcp_flags), quoted));
     if (d.door.target) out += line(key(DoorKey::kTarget), quoted(d.door.target->to_string()));
@@ -98,6 +126,7 @@ std::string write_toml_config(const Config& c) {
     };
     for (const auto& [k, command] : commands)
       if (*command) out += line(key(k), array((*command)->argv, quoted));
+    if (d.spa) out += spa_table(*d.spa);
   }
   return out;
 }

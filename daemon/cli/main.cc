@@ -17,6 +17,10 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"check", "FILE", "check a sesame TOML or knockd.conf file; summarize its doors",
      sesame::cli::check},
+    {"decode-spa", "KEYS... PAYLOAD",
+     "check and decode one fwknop SPA payload; print its fields", sesame::cli::decode_spa},
+    {"import-fwknop", "[-i IF] FILE", "print fwknop's access.conf as SPA doors in sesame TOML",
+     sesame::cli::import_fwknop},
     {"import-knockd", "FILE", "print a knockd.conf as equivalent sesame TOML",
      sesame::cli::import_knockd},
     {"knock", "HOST PORT[:udp]...", "knock on HOST's ports, as knockd's `knock` client does",

@@ -9,6 +9,13 @@ namespace sesame::cli {
 // sesame check FILE: exit 0 with a one-line summary of the doors, or the errors and 1.
 int check(std::span<char* const> args);
 
+// sesame decode-spa (--key K | --key-base64 K) [...] PAYLOAD: prints the fields of one
+// fwknop payload, or "reject: REASON" and exits 1 (daemon/cli/decode_spa.h).
+int decode_spa(std::span<char* const> args);
+
+// sesame import-fwknop [-i IF] FILE: prints fwknop's access.conf FILE as sesame TOML.
+int import_fwknop(std::span<char* const> args);
+
 // sesame import-knockd FILE: prints the knockd.conf FILE as sesame TOML.
 int import_knockd(std::span<char* const> args);
 

@@ -2,9 +2,12 @@
 // reads packets from the network and is trusted with nothing.
 #include "daemon/helper/dispatch.h"
 
+#include <algorithm>
 #include <array>
 
+#include "core/config/config_values.h"
 #include "core/ipc.h"
+#include "core/spa_open_message.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -29,13 +32,55 @@ bool handle_match(std::span<const std::uint8_t> message, HelperState& state) {
   return true;
 }
 
+// The sniffer decoded and checked the packet; the helper checks again everything its
+// config decides: an SPA door, ports it lists, a time it allows, a packet not seen.
+bool handle_spa_open(std::span<const std::uint8_t> message, HelperState& state) {
+  auto report = decode_spa_open(message);
+  if (!report) {
+    state.log.line(str_cat("error: sniffer sent a bad SPA message (", ipc_reject_name(report.error()), ")"));
+    return false;
+  }
+  if (!state.config || !state.replays) {
+    state.log.line("error: sniffer sent an SPA message, which this helper does not serve");
+    return false;
+  }
+  const auto refuse = [&](std::string_view why) {
+    state.log.line(str_cat("error: sniffer asked to open SPA door ", std::to_string(report->door), " for ",
+                           report->address.to_string(), ": ", why));
+    return false;
+  };
+  if (report->door >= state.config->doors.size() || !state.config->doors[report->door].spa)
+    return refuse("the config has no such SPA door");
+  const ConfigDoor& door = state.config->doors[report->door];
+  for (const KnockStep& p : report->ports)
+    if (std::ranges::find(door.open_ports, p) == door.open_ports.end())
+      return refuse(str_cat("port ", std::to_string(p.port), "/", protocol_name(p.protocol), " is not the door's"));
+  const std::uint32_t longest = std::max(door.open_for.value_or(0), door.spa->max_open_for);
+  if (report->seconds == 0 || report->seconds > longest)
+    return refuse(str_cat(std::to_string(report->seconds), "s is not 1s to ", std::to_string(longest), "s"));
+  const std::string who = str_cat(report->address.to_string(), ": ", door.door.name);
+  if (state.replays->seen(report->digest, state.now.unix_s)) {
+    state.log.line(str_cat(who, ": refused, a replayed SPA packet"));
+    return true;
+  }
+  // On disk before the firewall opens: a crash in between costs a packet, never a replay.
+  if (auto ok = state.replays->record(report->digest, report->replay_until, state.now.unix_s); !ok) {
+    state.log.line(str_cat(who, ": not opened, ", format_sys_error(ok.error())));
+    return true;
+  }
+  state.log.line(str_cat(who, ": SPA packet accepted for ", format_open_ports(report->ports)));
+  state.grants.open(report->door, report->address, state.now, report->ports, report->seconds);
+  return true;
+}
+
 struct Request {
   IpcType type;
   bool (*handle)(std::span<const std::uint8_t>, HelperState&);
 };
 
-constexpr std::array<Request, 1> kRequests{{
+constexpr std::array<Request, 2> kRequests{{
     {IpcType::kMatch, handle_match},
+    {IpcType::kSpaOpen, handle_spa_open},
 }};
 
 }  // namespace

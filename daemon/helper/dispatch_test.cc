@@ -9,9 +9,23 @@
 #include <vector>
 
 #include "core/ipc.h"
+#include "core/spa_open_message.h"
 
 namespace sesame {
 namespace {
+
+constexpr std::int64_t kNow = 1795528960;
+
+SpaOpenReport spa_open(std::uint32_t door = 1) {
+  SpaOpenReport r;
+  r.door = door;
+  r.address = *Address::parse("198.18.0.2");
+  r.ports = {{Protocol::kTcp, 22}};
+  r.seconds = 30;
+  r.digest[0] = 1;
+  r.replay_until = kNow + 120;
+  return r;
+}
 
 class DispatchTest : public ::testing::Test {
  protected:
@@ -27,6 +41,16 @@ class DispatchTest : public ::testing::Test {
     door.door.sequence = {{Protocol::kTcp, 7000}};
     door.close_sequence = {{Protocol::kTcp, 9000}};
     config_.doors.push_back(door);
+    ConfigDoor spa;
+    spa.door.name = "spa";
+    spa.spa.emplace();
+    spa.open_ports = {{Protocol::kTcp, 22}};
+    spa.open_for = 30;
+    config_.doors.push_back(spa);
+    std::size_t skipped = 0;
+    auto replays = SpaReplayFile::open(dir_, kNow, skipped);
+    ASSERT_TRUE(replays.has_value());
+    replays_.emplace(std::move(*replays));
     config_.log = Logging{.syslog = false, .to_stderr = false, .file = ""};
     doors_ = matcher_doors(config_);
     auto log = Log::open(config_.log, false);
@@ -38,7 +62,8 @@ class DispatchTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   bool send(std::span<const std::uint8_t> bytes) {
-    HelperState state{.doors = doors_, .grants = *grants_, .log = *log_, .now = {}};
+    HelperState state{.doors = doors_, .grants = *grants_, .log = *log_, .now = {.monotonic_ms = 1, .unix_s = kNow},
+                      .config = &config_, .replays = &*replays_};
     return dispatch(bytes, state);
   }
 
@@ -49,6 +74,7 @@ class DispatchTest : public ::testing::Test {
   std::optional<Log> log_;
   std::unique_ptr<Backend> backend_;
   std::optional<Grants> grants_;
+  std::optional<SpaReplayFile> replays_;
 };
 
 TEST_F(DispatchTest, MalformedMessagesDropThePeer) {
@@ -77,6 +103,52 @@ TEST_F(DispatchTest, DoorOutOfRangeDropsThePeer) {
 TEST_F(DispatchTest, CloseWithoutAGrantIsAcceptedAndChangesNothing) {
   EXPECT_TRUE(send(encode_match({.door = 1, .source = *Address::parse("198.18.0.2")})));
   EXPECT_EQ(grants_->size(), 0u);
+}
+
+// The helper re-checks an SPA open against its own config; what the door does not
+// allow drops the sniffer before any firewall change.
+TEST_F(DispatchTest, SpaOpensTheDoorDoesNotAllowDropThePeer) {
+  EXPECT_FALSE(send(encode_spa_open(spa_open(0))));  // ssh is a knock door
+  EXPECT_FALSE(send(encode_spa_open(spa_open(2))));  // no such door
+  SpaOpenReport other_port = spa_open();
+  other_port.ports = {{Protocol::kTcp, 2222}};
+  EXPECT_FALSE(send(encode_spa_open(other_port)));
+  SpaOpenReport too_long = spa_open();
+  too_long.seconds = 301;  // max_open_for defaults to 300
+  EXPECT_FALSE(send(encode_spa_open(too_long)));
+  SpaOpenMessage cut = encode_spa_open(spa_open());
+  EXPECT_FALSE(send(std::span(cut).first(100)));
+  EXPECT_EQ(grants_->size(), 0u);
+}
+
+// A packet whose digest the replay file holds (a restart's sniffer has forgotten it)
+// opens nothing, and the sniffer stays.
+TEST_F(DispatchTest, ReplayedSpaPacketIsRefusedAndThePeerKept) {
+  ASSERT_TRUE(replays_->record(spa_open().digest, kNow + 120, kNow));
+  EXPECT_TRUE(send(encode_spa_open(spa_open())));
+  EXPECT_EQ(grants_->size(), 0u);
+}
+
+TEST(SpaReplayFile, RemembersAcrossReopeningUntilExpiry) {
+  char templ[] = "/tmp/sesame-replays-XXXXXX";
+  ASSERT_NE(mkdtemp(templ), nullptr);
+  const std::string dir = templ;
+  std::size_t skipped = 0;
+  SpaPayloadDigest a{}, b{};
+  a[0] = 0xaa;
+  b[31] = 0xbb;
+  {
+    auto f = SpaReplayFile::open(dir, kNow, skipped);
+    ASSERT_TRUE(f.has_value());
+    ASSERT_TRUE(f->record(a, kNow + 10, kNow));
+    ASSERT_TRUE(f->record(b, kNow + 100, kNow));
+  }
+  auto again = SpaReplayFile::open(dir, kNow + 50, skipped);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(skipped, 0u);
+  EXPECT_FALSE(again->seen(a, kNow + 50));
+  EXPECT_TRUE(again->seen(b, kNow + 50));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

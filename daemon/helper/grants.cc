@@ -4,18 +4,14 @@
 
 #include <vector>
 
+#include "core/config/config_values.h"
 #include "core/str_cat.h"
 
 namespace sesame {
 namespace {
 
 // A grant's ports for log lines, "2222/tcp,53/udp"; empty for the exec backend.
-std::string ports_text(const GrantRecord& r) {
-  std::string out;
-  for (const KnockStep& p : r.ports)
-    out += str_cat(out.empty() ? "" : ",", std::to_string(p.port), "/", protocol_name(p.protocol));
-  return out;
-}
+std::string ports_text(const GrantRecord& r) { return format_open_ports(r.ports); }
 
 // What opening (or closing) did: " 2222/tcp", or " by its start (stop) command".
 std::string change_text(const GrantRecord& r, bool opening) {
@@ -104,18 +100,28 @@ bool Grants::admit(const GrantRecord& record, std::uint64_t now_ms) {
 }
 
 void Grants::open(std::size_t door, const Address& source, Clock now) {
+  open_with(door, source, now, config_.doors[door].open_ports, config_.doors[door].open_for);
+}
+
+void Grants::open(std::size_t door, const Address& source, Clock now, std::span<const KnockStep> ports,
+                  std::uint32_t seconds) {
+  open_with(door, source, now, {ports.begin(), ports.end()}, seconds);
+}
+
+void Grants::open_with(std::size_t door, const Address& source, Clock now, std::vector<KnockStep> ports,
+                       std::optional<std::uint32_t> open_for) {
   const ConfigDoor& d = config_.doors[door];
-  GrantRecord record{.backend = config_.firewall, .source = source, .ports = d.open_ports, .deadline = {},
+  GrantRecord record{.backend = config_.firewall, .source = source, .ports = std::move(ports), .deadline = {},
                      .door = d.door.name};
   std::optional<std::uint64_t> close_at;
-  if (d.open_for) {
-    close_at = now.monotonic_ms + std::uint64_t{*d.open_for} * 1000;
-    record.deadline = now.unix_s + *d.open_for;
+  if (open_for) {
+    close_at = now.monotonic_ms + std::uint64_t{*open_for} * 1000;
+    record.deadline = now.unix_s + *open_for;
   }
-  const std::string for_text = d.open_for ? str_cat(" for ", std::to_string(*d.open_for), "s") : "";
+  const std::string for_text = open_for ? str_cat(" for ", std::to_string(*open_for), "s") : "";
   if (!backend_.tracks(door, source)) {
     if (!admit(record, now.monotonic_ms)) return;
-    const bool ok = backend_.open(door, record, d.open_for);
+    const bool ok = backend_.open(door, record, open_for);
     log_.line(str_cat(who(record), ": opened", change_text(record, true), ok ? "" : " (with errors)",
                       " (no stop command: nothing to close)"));
     return;
@@ -125,11 +131,11 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
     Grant& g = it->second;
     g.close_at_ms = close_at;
     g.record.deadline = record.deadline;
-    if (d.open_for) backend_.extend(door, g.record, *d.open_for);
+    if (open_for) backend_.extend(door, g.record, *open_for);
     // The journal's deadline matters only to a run that takes kept grants back.
     if (config_.keep_grants_on_shutdown) save_journal();
     log_.line(str_cat(who(record), ": already open, ",
-                      close_at ? str_cat("closes in ", std::to_string(*d.open_for), "s") : std::string("stays open")));
+                      close_at ? str_cat("closes in ", std::to_string(*open_for), "s") : std::string("stays open")));
     return;
   }
   if (grants_.size() + unclosed_.size() >= kMaxGrants) {
@@ -143,7 +149,7 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
-  if (!backend_.open(door, record, d.open_for)) {
+  if (!backend_.open(door, record, open_for)) {
     // Nothing half-applied: whatever part did open is closed again.
     if (backend_.close(door, record)) {
       save_journal();

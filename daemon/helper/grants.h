@@ -7,6 +7,7 @@
 #include <expected>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,6 +52,10 @@ class Grants {
   // kept; if undoing fails too, the grant stays (journalled, closing as usual), since
   // it may be partly open.
   void open(std::size_t door, const Address& source, Clock now);
+  // An SPA door opened for `source`: as open(), with the ports and time the packet
+  // asked for (the caller checked them against the door).
+  void open(std::size_t door, const Address& source, Clock now, std::span<const KnockStep> ports,
+            std::uint32_t seconds);
   // The door's close sequence: closes the grant if it is open.
   void close(std::size_t door, const Address& source);
   // Closes every grant whose time has come.
@@ -70,6 +75,8 @@ class Grants {
     GrantRecord record;
   };
 
+  void open_with(std::size_t door, const Address& source, Clock now, std::vector<KnockStep> ports,
+                 std::optional<std::uint32_t> open_for);
   void close_grant(std::map<Key, Grant>::iterator it, std::string_view why);
   // A previous run's grant, closed by the backend that opened it.
   void close_leftover(const GrantRecord& record);

@@ -10,6 +10,7 @@
 
 #include "core/config/config_values.h"
 #include "core/str_cat.h"
+#include "daemon/helper/durable_file.h"
 #include "daemon/sys/unique_fd.h"
 
 namespace sesame {
@@ -86,21 +87,9 @@ std::expected<Journal, SysError> Journal::open(std::string dir) {
 std::expected<std::vector<GrantRecord>, SysError> Journal::read(std::size_t& skipped) const {
   skipped = 0;
   std::vector<GrantRecord> records;
-  const UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT) return records;
-    return std::unexpected(sys_error(str_cat("open ", path_)));
-  }
-  std::string text;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::unexpected(sys_error(str_cat("read ", path_)));
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxJournalSize) return std::unexpected(SysError{str_cat(path_, " is larger than 16 MiB"), 0});
-  }
+  auto read = read_state_file(path_, kMaxJournalSize);
+  if (!read) return std::unexpected(read.error());
+  const std::string& text = *read;
   for (std::size_t begin = 0, end; begin < text.size(); begin = end + 1) {
     end = std::min(text.find('\n', begin), text.size());
     if (end == begin) continue;
@@ -115,22 +104,7 @@ std::expected<std::vector<GrantRecord>, SysError> Journal::read(std::size_t& ski
 std::expected<void, SysError> Journal::write(std::span<const GrantRecord> records) const {
   std::string text;
   for (const GrantRecord& r : records) text += str_cat(format_grant_record(r), "\n");
-  const std::string temporary = str_cat(path_, ".new");
-  {
-    const UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd) return std::unexpected(sys_error(str_cat("open ", temporary)));
-    for (std::size_t done = 0; done < text.size();) {
-      const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return std::unexpected(sys_error(str_cat("write ", temporary)));
-      done += static_cast<std::size_t>(n);
-    }
-    if (fsync(fd.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", temporary)));
-  }
-  if (rename(temporary.c_str(), path_.c_str()) != 0) return std::unexpected(sys_error(str_cat("rename to ", path_)));
-  const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir || fsync(dir.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", dir_)));
-  return {};
+  return replace_state_file(dir_, path_, text);
 }
 
 }  // namespace sesame

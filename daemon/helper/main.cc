@@ -24,6 +24,7 @@
 #include "core/config/config.h"
 #include "core/config/config_error.h"
 #include "core/ipc.h"
+#include "core/spa_open_message.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
 #include "daemon/helper/backend.h"
@@ -136,7 +137,13 @@ int run(int argc, char** argv) {
   log.line(str_cat("helper: ready, ", firewall_backend_name(config.firewall), " backend, journal ",
                    journal->path()));
 
-  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}};
+  std::size_t replay_lines_skipped = 0;
+  auto replays = SpaReplayFile::open(args->state_dir, clock_now().unix_s, replay_lines_skipped);
+  if (!replays) return fail(format_sys_error(replays.error()));
+  if (replay_lines_skipped)
+    log.line(str_cat("warning: ", replays->path(), ": ", std::to_string(replay_lines_skipped),
+                     " unreadable lines ignored"));
+  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}, .config = &config, .replays = &*replays};
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();
@@ -169,7 +176,7 @@ int run(int argc, char** argv) {
     if (fds[0].revents & (POLLIN | POLLERR)) {
       // One byte more than a message, and MSG_TRUNC for the real length: a longer
       // record is seen as such instead of being cut to size.
-      std::uint8_t buffer[kIpcMessageSize + 1];
+      std::uint8_t buffer[kIpcMaxMessageSize + 1];
       const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0) {

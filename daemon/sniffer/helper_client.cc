@@ -75,11 +75,22 @@ HelperClient::~HelperClient() {
   }
 }
 
-std::expected<void, SysError> HelperClient::report_match(std::uint32_t door, const Address& source) const {
-  const IpcMessage m = encode_match({.door = door, .source = source});
-  if (send(socket_.get(), m.data(), m.size(), MSG_NOSIGNAL | MSG_DONTWAIT) != static_cast<ssize_t>(m.size()))
+namespace {
+
+std::expected<void, SysError> send_record(int socket, std::span<const std::uint8_t> m) {
+  if (send(socket, m.data(), m.size(), MSG_NOSIGNAL | MSG_DONTWAIT) != static_cast<ssize_t>(m.size()))
     return std::unexpected(sys_error("send to sesame-helper"));
   return {};
+}
+
+}  // namespace
+
+std::expected<void, SysError> HelperClient::report_match(std::uint32_t door, const Address& source) const {
+  return send_record(socket_.get(), encode_match({.door = door, .source = source}));
+}
+
+std::expected<void, SysError> HelperClient::report_spa_open(const SpaOpenReport& report) const {
+  return send_record(socket_.get(), encode_spa_open(report));
 }
 
 std::optional<std::string> HelperClient::exited() {

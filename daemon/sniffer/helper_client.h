@@ -1,5 +1,6 @@
 // HelperClient: the sniffer's only way to the helper. It starts sesame-helper over a
-// socketpair while sesamed is still root, and then sends it one thing: report_match.
+// socketpair while sesamed is still root, and then sends it two things: report_match and
+// report_spa_open.
 #pragma once
 
 #include <sys/types.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/spa_open_message.h"
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -33,6 +35,9 @@ class HelperClient {
   // "Matcher door `door` matched for `source`." Thread-safe (one send per message) and
   // never blocks: fails when the helper is gone or has not kept up.
   std::expected<void, SysError> report_match(std::uint32_t door, const Address& source) const;
+  // "SPA door N: open these ports for this address, this long" (core/spa_open_message.h);
+  // thread-safe and non-blocking as report_match.
+  std::expected<void, SysError> report_spa_open(const SpaOpenReport& report) const;
 
   // If the helper has exited, how ("exited with status 1", "killed by signal 9").
   std::optional<std::string> exited();

@@ -11,10 +11,23 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
   std::vector<Address> local = local_addresses(interfaces);
   auto matcher = Matcher::build(doors.doors, local, doors.rules);
   if (!matcher) return std::unexpected(str_cat("doors: ", matcher.error().message));
-  auto filter = knock_filter(doors.doors, local, ipv4_only, matcher->scan_guard());
+  // An SPA port is, to the kernel filter, a one-knock UDP door to a local address.
+  std::vector<Door> filtered = doors.doors;
+  std::vector<SpaGateDoor> spa_doors;
+  for (std::size_t i = 0; i < config.doors.size(); ++i) {
+    const ConfigDoor& d = config.doors[i];
+    if (!d.spa) continue;
+    spa_doors.push_back({.door = static_cast<std::uint32_t>(i), .spa = *d.spa, .open_ports = d.open_ports,
+                         .open_for = d.open_for.value_or(kDefaultSpaOpenFor)});
+    Door port;
+    port.name = d.door.name;
+    port.sequence = {{Protocol::kUdp, d.spa->port}};
+    filtered.push_back(std::move(port));
+  }
+  auto filter = knock_filter(filtered, local, ipv4_only, matcher->scan_guard());
   if (!filter) return std::unexpected(str_cat("kernel filter: ", filter.error().message));
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
-                                                 std::move(*matcher), std::move(*filter)});
+                                                 std::move(*matcher), std::move(*filter), std::move(spa_doors)});
 }
 
 }  // namespace sesame

@@ -12,6 +12,7 @@
 #include "core/bpf_program.h"
 #include "core/config/config.h"
 #include "core/matcher.h"
+#include "core/spa/spa_gate.h"
 #include "daemon/sniffer/interfaces.h"
 
 namespace sesame {
@@ -22,9 +23,12 @@ struct Ruleset {
   std::vector<Address> local_addresses;
   Matcher matcher;     // Detectors point here: a Ruleset never moves (shared_ptr)
   KnockFilter filter;
+  // The SPA doors, for each worker's SpaGate (which keeps its own replay cache and budgets).
+  std::vector<SpaGateDoor> spa_doors;
 };
 
 // Builds every part, or fails with the first part's reason (matcher, filter). The
+// filter also passes UDP to every SPA door's port. The
 // local addresses are those of `interfaces`, without IPv6 if ipv4_only.
 std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
     Config config, std::span<const Interface> interfaces, bool ipv4_only);

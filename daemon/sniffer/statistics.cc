@@ -38,6 +38,8 @@ void add(SnifferCounters& into, const SnifferCounters& from) {
   add(into.table, from.table);
   into.sources += from.sources;
   into.lines_suppressed += from.lines_suppressed;
+  into.spa_accepted += from.spa_accepted;
+  for (std::size_t i = 0; i < kSpaRejectCount; ++i) into.spa_rejects[i] += from.spa_rejects[i];
 }
 
 std::string format_statistics(const SnifferCounters& c, const RingStatistics& kernel) {
@@ -55,6 +57,11 @@ std::string format_statistics(const SnifferCounters& c, const RingStatistics& ke
   for (std::size_t i = 0; i < kRejectCount; ++i)
     if (c.rejects[i] != 0) rejects += str_cat(" ", kRejectNames[i].name, " ", n(c.rejects[i]));
   out += str_cat(", rejects:", rejects.empty() ? std::string(" none") : rejects);
+  std::string spa;
+  for (std::size_t i = 0; i < kSpaRejectCount; ++i)
+    if (c.spa_rejects[i] != 0) spa += str_cat(" ", kSpaRejectNames[i].name, " ", n(c.spa_rejects[i]));
+  if (c.spa_accepted != 0 || !spa.empty())
+    out += str_cat(", spa accepted ", n(c.spa_accepted), ", spa rejects:", spa.empty() ? std::string(" none") : spa);
   out += str_cat(", ring: passed filter ", n(kernel.packets), ", dropped ", n(kernel.drops), ", freezes ",
                  n(kernel.freezes));
   return out;

@@ -9,6 +9,7 @@
 #include "core/detector.h"
 #include "core/knock_table.h"
 #include "core/reject.h"
+#include "core/spa/spa_reject.h"
 #include "daemon/sniffer/ring.h"
 
 namespace sesame {
@@ -21,6 +22,8 @@ struct SnifferCounters {
   KnockTable::Counters table;
   std::uint64_t sources = 0;                         // live in the knock tables now
   std::uint64_t lines_suppressed = 0;                // LineBudget refusals
+  std::uint64_t spa_accepted = 0;                    // SPA packets sent to the helper
+  std::array<std::uint64_t, kSpaRejectCount> spa_rejects{};  // by SpaReject value
 };
 
 void add(SnifferCounters& into, const SnifferCounters& from);
@@ -29,7 +32,7 @@ void add(KnockTable::Counters& into, const KnockTable::Counters& from);
 void add(RingStatistics& into, const RingStatistics& from);
 
 // One line: "statistics: frames N, knocks N, ..., rejects: name N ..., ring: ...";
-// rejects that never happened are left out.
+// rejects that never happened are left out; the SPA part only once an SPA packet came.
 std::string format_statistics(const SnifferCounters& counters, const RingStatistics& kernel);
 
 }  // namespace sesame

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <utility>
 
+#include "core/config/config_values.h"
 #include "core/packet.h"
 #include "core/str_cat.h"
 
@@ -70,6 +71,7 @@ void Worker::start_detector(std::shared_ptr<const Ruleset> ruleset) {
   options.now_tick = to_tick(wall_clock());
   // The old detector points into the old ruleset: replace it before letting that go.
   detector_.emplace(ruleset->matcher, options);
+  spa_gate_.emplace(ruleset->spa_doors);
   ruleset_ = std::move(ruleset);
 }
 
@@ -122,6 +124,10 @@ void Worker::on_frame(const RingFrame& frame) {
     ++counters_.ipv6_ignored;
     return;
   }
+  if (knock->protocol == Protocol::kUdp && spa_gate_->listens_on(knock->dst_port)) {
+    on_spa(*knock, frame.sec);
+    return;
+  }
   // Full: the oldest is applied to make room (order is kept, only delayed).
   if (window_count_ == kPrefetchDistance) apply_oldest();
   detector_->prefetch(*knock);
@@ -156,11 +162,35 @@ void Worker::report(const Address& source, const DoorEvent& event) {
   }
 }
 
+void Worker::on_spa(const Knock& knock, std::uint32_t wall_s) {
+  auto grant = spa_gate_->admit(knock.src, knock.dst_port, knock.payload, wall_s, now_ms_);
+  if (!grant) {
+    ++counters_.spa_rejects[std::to_underlying(grant.error())];
+    // fwknopd logs an HMAC failure without the address (its issue #374): here every
+    // refusal names its source and reason, within a budget.
+    if (spa_budget_.take(now_ms_))
+      log_.line(str_cat(knock.src.to_string(), ": SPA packet to port ", std::to_string(knock.dst_port),
+                        " refused: ", spa_reject_name(grant.error())));
+    return;
+  }
+  ++counters_.spa_accepted;
+  const std::string& door = ruleset_->config.doors[grant->door].door.name;
+  log_.line(str_cat(knock.src.to_string(), ": ", door, ": SPA packet from user ", grant->user, " opens ",
+                    format_open_ports(grant->ports), " for ", grant->address.to_string(), " for ",
+                    std::to_string(grant->seconds), "s"));
+  if (!helper_) return;
+  SpaOpenReport report{.door = grant->door, .address = grant->address, .ports = grant->ports,
+                       .seconds = grant->seconds, .digest = grant->digest, .replay_until = grant->replay_until};
+  if (auto sent = helper_->report_spa_open(report); !sent)
+    log_.line(str_cat("error: ", knock.src.to_string(), ": ", door, ": not opened: ", format_sys_error(sent.error())));
+}
+
 void Worker::tick() {
   detector_->expire(wall_clock(), [this](const Address& source, const DoorEvent& e) { report(source, e); });
   if (now_ms_ - last_summary_ms_ >= kSummaryIntervalMs) {
     last_summary_ms_ = now_ms_;
-    const std::uint64_t held = first_knock_budget_.take_suppressed() + later_budget_.take_suppressed();
+    const std::uint64_t held =
+        first_knock_budget_.take_suppressed() + later_budget_.take_suppressed() + spa_budget_.take_suppressed();
     if (held != 0) {
       counters_.lines_suppressed += held;
       log_.line(str_cat("held back ", std::to_string(held), " knock log lines in the last ",

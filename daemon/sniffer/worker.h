@@ -13,6 +13,7 @@
 
 #include "core/detector.h"
 #include "core/knock_table.h"
+#include "core/spa/spa_gate.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sys/log.h"
 #include "daemon/sniffer/ring.h"
@@ -65,6 +66,9 @@ class Worker {
   void apply_window();
   void apply_oldest();
   void report(const Address& source, const DoorEvent& event);
+  // A UDP payload to an SPA port: the gate's verdict, counted, logged (rate-limited)
+  // and, if it opens something, sent to the helper.
+  void on_spa(const Knock& knock, std::uint32_t wall_s);
   void tick();
   void publish();
 
@@ -79,6 +83,7 @@ class Worker {
   // Owned by the worker thread.
   std::shared_ptr<const Ruleset> ruleset_;
   std::optional<Detector> detector_;
+  std::optional<SpaGate> spa_gate_;  // rebuilt with the detector: a reload starts it afresh
   // Knocks parsed but not yet applied, oldest at window_first_: each is applied
   // kPrefetchDistance frames after its table bucket was prefetched, which hides the
   // cache misses of a table (or a flood's share of it) larger than the cache.
@@ -98,6 +103,7 @@ class Worker {
   // real knocker past its first knock still show.
   LineBudget first_knock_budget_;
   LineBudget later_budget_;
+  LineBudget spa_budget_;  // lines about refused SPA packets
   std::uint64_t now_ms_ = 0;           // monotonic, read once per wakeup
   std::uint64_t last_summary_ms_ = 0;
 
