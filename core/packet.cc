@@ -7,7 +7,8 @@
 //           >= total length (what follows is Ethernet padding), fragment offset 0.
 //           Options are skipped via IHL.
 // IPv6      >= 40 bytes captured, version 6, payload length != 0, captured >= 40 + payload
-//           length (what follows is padding). Extension headers hop-by-hop (0), routing
+//           length (what follows is padding); neither address IPv4-mapped or
+//           IPv4-compatible. Extension headers hop-by-hop (0), routing
 //           (43), destination options (60) of (len + 1) * 8 bytes and fragment (44) of 8
 //           bytes, at most kMaxIpv6ExtHeaders, each inside the payload length; fragment
 //           offset 0. Anything else ends the walk: TCP, UDP or a reject.
@@ -132,6 +133,16 @@ Parsed parse_ipv4(std::span<const std::uint8_t> packet, Knock& knock) {
                          (flags_offset & kIpv4MoreFragments) != 0, knock);
 }
 
+// ::ffff:0:0/96 (IPv4-mapped) and ::/96 (IPv4-compatible, deprecated by RFC 4291),
+// except :: and ::1, which check_source names for what they are.
+bool embeds_ipv4(const Address& a) {
+  if (a.is_v4()) return true;
+  const auto& b = a.bytes();
+  for (int i = 0; i < 12; ++i)
+    if (b[i] != 0) return false;
+  return (b[12] | b[13] | b[14]) != 0 || b[15] > 1;
+}
+
 constexpr bool is_ipv6_extension_header(std::uint8_t next_header) {
   return next_header == kIpv6HopByHop || next_header == kIpv6Routing ||
          next_header == kIpv6Fragment || next_header == kIpv6DestinationOptions;
@@ -152,6 +163,9 @@ Parsed parse_ipv6(std::span<const std::uint8_t> packet, Knock& knock) {
   if (rest.remaining() < payload_length) return std::unexpected(Reject::kIpv6Truncated);
   knock.src = Address::v6(src.first<16>());
   knock.dst = Address::v6(dst.first<16>());
+  // Address keeps IPv4 IPv4-mapped: a mapped IPv6 source would be the same key as the
+  // IPv4 one, and open an IPv4 grant; neither form ever appears on a wire.
+  if (embeds_ipv4(knock.src) || embeds_ipv4(knock.dst)) return std::unexpected(Reject::kIpv6MappedIpv4);
 
   ByteReader payload(rest.take(payload_length));
   bool first_fragment = false;

@@ -80,6 +80,9 @@ struct ConfigDoor {
   // close sequence, if any.
   std::optional<std::uint32_t> open_for;
   ExecCommands exec;  // exec backend only
+  // Knocks from link-local sources (169.254.0.0/16, fe80::/10) count for this door;
+  // off by default, as a router never forwards them (core/source_check.h).
+  bool allow_link_local = false;
 };
 
 // Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a

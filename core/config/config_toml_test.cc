@@ -84,6 +84,7 @@ target = "2001:db8::1"
 open = ["443/tcp", "443/udp"]
 open_for = "1h"
 close_sequence = [4000, 3000]
+link_local_sources = true
 )");
   const Config& c = p.config;
   EXPECT_EQ(c.interfaces, (Argv{"eth0", "wg0"}));
@@ -101,6 +102,7 @@ close_sequence = [4000, 3000]
   EXPECT_EQ(d.open_ports, (Steps{{kTcp, 443}, {kUdp, 443}}));
   EXPECT_EQ(d.open_for, 3600u);
   EXPECT_EQ(d.close_sequence, (Steps{{kTcp, 4000}, {kTcp, 3000}}));
+  EXPECT_TRUE(d.allow_link_local);
 }
 
 TEST(ConfigToml, Defaults) {
@@ -327,6 +329,7 @@ close_sequence = [9000, 8000]
 start = ["/bin/sh", "-c", "echo %IP% | logger"]
 start6 = []
 stop = ["ufw", "delete", "allow", "from", "%IP%"]
+link_local_sources = true
 
 [[door]]
 name = "otp"

@@ -36,6 +36,7 @@ enum class DoorKey : std::uint8_t {
   kStart6,
   kStop,
   kStop6,
+  kLinkLocalSources,
 };
 
 // The one list of key names per table; entry i names value i (checked below).
@@ -54,7 +55,7 @@ inline constexpr std::array<EnumName<LogKey>, 3> kLogKeys{{
     {LogKey::kStderr, "stderr"},
     {LogKey::kFile, "file"},
 }};
-inline constexpr std::array<EnumName<DoorKey>, 13> kDoorKeys{{
+inline constexpr std::array<EnumName<DoorKey>, 14> kDoorKeys{{
     {DoorKey::kName, "name"},
     {DoorKey::kSequence, "sequence"},
     {DoorKey::kOneTimeSequences, "one_time_sequences"},
@@ -68,6 +69,7 @@ inline constexpr std::array<EnumName<DoorKey>, 13> kDoorKeys{{
     {DoorKey::kStart6, "start6"},
     {DoorKey::kStop, "stop"},
     {DoorKey::kStop6, "stop6"},
+    {DoorKey::kLinkLocalSources, "link_local_sources"},
 }};
 
 static_assert(names_in_value_order(kRootKeys) && names_in_value_order(kLogKeys) &&

@@ -261,6 +261,8 @@ class TomlReader {
                        return read_command(n, field, d.exec.stop);
                      case DoorKey::kStop6:
                        return read_command(n, field, d.exec.stop6);
+                     case DoorKey::kLinkLocalSources:
+                       return read_bool(n, field, d.allow_link_local);
                    }
                    return {};
                  });

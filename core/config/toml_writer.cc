@@ -94,6 +94,7 @@ std::string write_toml_config(const Config& c) {
     };
     for (const auto& [k, command] : commands)
       if (*command) out += line(key(k), array((*command)->argv, quoted));
+    if (d.allow_link_local) out += line(key(DoorKey::kLinkLocalSources), "true");
   }
   return out;
 }

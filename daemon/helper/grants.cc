@@ -4,7 +4,9 @@
 
 #include <vector>
 
+#include "core/source_check.h"
 #include "core/str_cat.h"
+#include "daemon/sys/host_prefixes.h"
 
 namespace sesame {
 namespace {
@@ -91,15 +93,19 @@ bool Grants::save_journal(const GrantRecord* extra) {
 bool Grants::admit(const GrantRecord& record, std::uint64_t now_ms) {
   const OpenVerdict verdict = limiter_.admit(record.source, now_ms);
   if (verdict == OpenVerdict::kAllowed) return true;
-  ++refusals_;
-  if (!refusal_logged_ || now_ms - refusal_logged_ms_ >= 1000) {
-    log_.line(str_cat(who(record), ": refused, ", open_verdict_name(verdict),
-                      refusals_ > 1 ? str_cat(" (", std::to_string(refusals_), " opens refused since the last line)")
-                                    : std::string()));
-    refusals_ = 0;
-    refusal_logged_ = true;
-    refusal_logged_ms_ = now_ms;
-  }
+  refusals_.refuse(str_cat(who(record), ": refused, ", open_verdict_name(verdict)), now_ms);
+  return false;
+}
+
+bool Grants::valid_source(std::size_t door, const GrantRecord& record, std::uint64_t now_ms) {
+  // Read per match: the host's addresses change, and matches are rate-limited upstream.
+  auto host = host_prefixes();
+  if (!host) log_.line(str_cat("warning: ", format_sys_error(host.error()), "; checking fixed ranges only"));
+  const auto bad = check_source(record.source, host ? *host : std::vector<LocalPrefix>{},
+                                config_.doors[door].allow_link_local);
+  if (!bad) return true;
+  refusals_.refuse(str_cat(who(record), ": refused, not a knocker's address (", source_reject_name(*bad), ")"),
+                   now_ms);
   return false;
 }
 
@@ -113,6 +119,7 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
     record.deadline = now.unix_s + *d.open_for;
   }
   const std::string for_text = d.open_for ? str_cat(" for ", std::to_string(*d.open_for), "s") : "";
+  if (!valid_source(door, record, now.monotonic_ms)) return;
   if (!backend_.tracks(door, source)) {
     if (!admit(record, now.monotonic_ms)) return;
     const bool ok = backend_.open(door, record, d.open_for);
@@ -133,7 +140,8 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
     return;
   }
   if (grants_.size() + unclosed_.size() >= kMaxGrants) {
-    log_.line(str_cat(who(record), ": refused, ", std::to_string(kMaxGrants), " grants are open already"));
+    refusals_.refuse(str_cat(who(record), ": refused, ", std::to_string(kMaxGrants), " grants are open already"),
+                     now.monotonic_ms);
     return;
   }
   if (!admit(record, now.monotonic_ms)) return;

@@ -16,6 +16,7 @@
 #include "core/open_limiter.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/journal.h"
+#include "daemon/helper/refusal_log.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
@@ -35,7 +36,7 @@ class Grants {
  public:
   // Everything given must outlive the Grants; backend is config.firewall's.
   Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log, OpenLimits limits = {})
-      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits) {}
+      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits), refusals_(log) {}
 
   // A run's start: closes every grant the journal lists, each by its own backend's
   // means, except (with keep_grants_on_shutdown) unexpired ones of this backend for a
@@ -46,8 +47,9 @@ class Grants {
 
   // Config door `door` opened for `source`: its ports are opened, journal first; an
   // open grant only has its closing time moved to now + open_for. A door whose backend
-  // does not track it (exec without a stop command) just opens, every time. New
-  // opens pass the OpenLimiter first. An open the firewall refuses is undone and not
+  // does not track it (exec without a stop command) just opens, every time. A source
+  // check_source refuses (the sniffer checked it too) opens nothing. New opens pass
+  // the OpenLimiter first. An open the firewall refuses is undone and not
   // kept; if undoing fails too, the grant stays (journalled, closing as usual), since
   // it may be partly open.
   void open(std::size_t door, const Address& source, Clock now);
@@ -75,8 +77,10 @@ class Grants {
   void close_leftover(const GrantRecord& record);
   // Whether a previous run's grant becomes this run's; its config door in `door`.
   bool adoptable(const GrantRecord& record, std::int64_t now_s, std::size_t& door) const;
-  // Whether the limiter lets `source` open now; refusals are logged at most once a
-  // second, with how many there were.
+  // Whether check_source, against the host's addresses now, lets `source` knock on
+  // `door`; refusals go to refusals_.
+  bool valid_source(std::size_t door, const GrantRecord& record, std::uint64_t now_ms);
+  // Whether the limiter lets `source` open now; refusals go to refusals_.
   bool admit(const GrantRecord& record, std::uint64_t now_ms);
   // Writes every open grant, every grant whose close failed (and `extra`) to the
   // journal; logs a failure.
@@ -91,9 +95,7 @@ class Grants {
   // keeps them for the next start (and shutdown) to close again.
   std::vector<std::pair<std::size_t, GrantRecord>> unclosed_;  // config door, record
   OpenLimiter limiter_;
-  std::uint64_t refusals_ = 0;            // since the last refusal line
-  std::uint64_t refusal_logged_ms_ = 0;   // when that line was written
-  bool refusal_logged_ = false;
+  RefusalLog refusals_;
 };
 
 }  // namespace sesame

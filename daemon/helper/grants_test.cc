@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/str_cat.h"
+#include "daemon/sys/host_prefixes.h"
 
 namespace sesame {
 namespace {
@@ -261,6 +262,38 @@ TEST_F(GrantsTest, OpensAreRateLimited) {
   EXPECT_NE(log.find("198.18.0.9: timed: refused, too many opens from all addresses (2 opens refused since the "
                      "last line)"),
             std::string::npos);
+}
+
+TEST_F(GrantsTest, SourcesNoKnockerHasOpenNothing) {
+  config_.doors[1].allow_link_local = true;  // "forever" lets link-local sources knock
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  std::vector<std::string> refused{"0.0.0.0", "::", "127.0.0.1", "::1", "224.0.0.1", "ff02::1",
+                                   "255.255.255.255", "fe80::1", "169.254.1.1"};
+  // One of the host's own addresses, whichever it has besides loopback.
+  const auto host = host_prefixes();
+  ASSERT_TRUE(host.has_value());
+  for (const LocalPrefix& p : *host)
+    if (!p.address.is_v4() || p.address.bytes()[12] != 127) {
+      refused.push_back(p.address.to_string());
+      break;
+    }
+  std::uint64_t ms = 0;
+  for (const std::string& text : refused) {
+    ms += 1000;  // a second apart, so that every refusal is logged
+    grants_->open(0, *Address::parse(text), {.monotonic_ms = ms, .unix_s = kWall});
+  }
+  EXPECT_TRUE(backend_->take().empty());
+  EXPECT_EQ(grants_->size(), 0u);
+  const std::string log = log_text();
+  EXPECT_NE(log.find("127.0.0.1: timed: refused, not a knocker's address (loopback)"), std::string::npos);
+  EXPECT_NE(log.find("ff02::1: timed: refused, not a knocker's address (multicast)"), std::string::npos);
+  EXPECT_NE(log.find("fe80::1: timed: refused, not a knocker's address (link_local)"), std::string::npos);
+  EXPECT_NE(log.find(str_cat(refused.back(), ": timed: refused, not a knocker's address (own_address)")),
+            std::string::npos);
+  // The door that opts in opens for a link-local source.
+  grants_->open(1, *Address::parse("fe80::1"), {.monotonic_ms = ms, .unix_s = kWall});
+  EXPECT_EQ(backend_->take(), (Calls{"open 1 fe80::1"}));
 }
 
 }  // namespace

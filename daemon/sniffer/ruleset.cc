@@ -1,7 +1,10 @@
 // build_ruleset: config to matcher and filter, one source of truth for both.
 #include "daemon/sniffer/ruleset.h"
 
+#include <algorithm>
+
 #include "core/str_cat.h"
+#include "daemon/sys/host_prefixes.h"
 
 namespace sesame {
 
@@ -13,8 +16,12 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
   if (!matcher) return std::unexpected(str_cat("doors: ", matcher.error().message));
   auto filter = knock_filter(doors.doors, local, ipv4_only);
   if (!filter) return std::unexpected(str_cat("kernel filter: ", filter.error().message));
+  auto host = host_prefixes();
+  if (!host) return std::unexpected(format_sys_error(host.error()));
+  const bool any_link_local = std::ranges::any_of(config.doors, &ConfigDoor::allow_link_local);
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
-                                                 std::move(*matcher), std::move(*filter)});
+                                                 std::move(*matcher), std::move(*filter), std::move(*host),
+                                                 any_link_local});
 }
 
 }  // namespace sesame

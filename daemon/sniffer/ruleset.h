@@ -12,6 +12,7 @@
 #include "core/bpf_program.h"
 #include "core/config/config.h"
 #include "core/matcher.h"
+#include "core/source_check.h"
 #include "daemon/sniffer/interfaces.h"
 
 namespace sesame {
@@ -22,10 +23,15 @@ struct Ruleset {
   std::vector<Address> local_addresses;
   Matcher matcher;     // Detectors point here: a Ruleset never moves (shared_ptr)
   KnockFilter filter;
+  // Every address and prefix the host holds, for check_source, and whether any door
+  // lets link-local sources knock (the sniffer then checks the door at the open).
+  std::vector<LocalPrefix> host_prefixes;
+  bool any_link_local = false;
 };
 
-// Builds every part, or fails with the first part's reason (matcher, filter). The
-// local addresses are those of `interfaces`, without IPv6 if ipv4_only.
+// Builds every part, or fails with the first part's reason (matcher, filter, the
+// host's addresses). The local addresses are those of `interfaces`, without IPv6 if
+// ipv4_only; host_prefixes are every interface's.
 std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
     Config config, std::span<const Interface> interfaces, bool ipv4_only);
 

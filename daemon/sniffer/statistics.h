@@ -9,6 +9,7 @@
 #include "core/detector.h"
 #include "core/knock_table.h"
 #include "core/reject.h"
+#include "core/source_check.h"
 #include "daemon/sniffer/ring.h"
 
 namespace sesame {
@@ -17,6 +18,7 @@ struct SnifferCounters {
   std::uint64_t frames = 0;                          // read from the rings
   std::array<std::uint64_t, kRejectCount> rejects{};  // by Reject value
   std::uint64_t ipv6_ignored = 0;                    // -4: IPv6 knocks the filter let by in a VLAN tag
+  std::array<std::uint64_t, kSourceRejectCount> source_rejects{};  // by SourceReject value
   DetectorCounters detector;
   KnockTable::Counters table;
   std::uint64_t sources = 0;                         // live in the knock tables now
@@ -28,8 +30,8 @@ void add(DetectorCounters& into, const DetectorCounters& from);
 void add(KnockTable::Counters& into, const KnockTable::Counters& from);
 void add(RingStatistics& into, const RingStatistics& from);
 
-// One line: "statistics: frames N, knocks N, ..., rejects: name N ..., ring: ...";
-// rejects that never happened are left out.
+// One line: "statistics: frames N, knocks N, ..., bad sources: name N ..., rejects:
+// name N ..., ring: ..."; bad sources and rejects that never happened are left out.
 std::string format_statistics(const SnifferCounters& counters, const RingStatistics& kernel);
 
 }  // namespace sesame

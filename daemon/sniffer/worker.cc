@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/packet.h"
+#include "core/source_check.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -122,6 +123,11 @@ void Worker::on_frame(const RingFrame& frame) {
     ++counters_.ipv6_ignored;
     return;
   }
+  // Forged or the host's own: never a knocker (the helper checks again).
+  if (const auto bad = check_source(knock->src, ruleset_->host_prefixes, ruleset_->any_link_local)) {
+    ++counters_.source_rejects[std::to_underlying(*bad)];
+    return;
+  }
   // Full: the oldest is applied to make room (order is kept, only delayed).
   if (window_count_ == kPrefetchDistance) apply_oldest();
   detector_->prefetch(*knock);
@@ -142,6 +148,12 @@ void Worker::apply_oldest() {
 }
 
 void Worker::report(const Address& source, const DoorEvent& event) {
+  // A link-local source got this far because another door lets it knock.
+  if (event.kind == DoorEventKind::kOpen && is_link_local(source) &&
+      !ruleset_->config.doors[ruleset_->doors.origins[event.door].config_door].allow_link_local) {
+    ++counters_.source_rejects[std::to_underlying(SourceReject::kLinkLocal)];
+    return;
+  }
   // knockd logs no wrong knocks; -v shows them.
   if (event.kind == DoorEventKind::kFail && !log_.verbose()) return;
   if (event.kind != DoorEventKind::kOpen) {
