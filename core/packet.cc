@@ -2,7 +2,8 @@
 //
 // Layer     Checked, in the order the header explains itself
 // Ethernet  14 bytes; 802.1Q (0x8100) and 802.1ad (0x88a8) tags of 4 bytes, at most
-//           kMaxVlanTags counting one the NIC stripped; then EtherType 0x0800 or 0x86dd.
+//           kMaxVlanTags counting one the NIC stripped (the outermost in-band tag's ID
+//           is kept); then EtherType 0x0800 or 0x86dd.
 // IPv4      >= 20 bytes captured, version 4, IHL >= 5, total length >= IHL * 4, captured
 //           >= total length (what follows is Ethernet padding), fragment offset 0.
 //           Options are skipped via IHL.
@@ -42,6 +43,8 @@ constexpr std::uint8_t kIpv6DestinationOptions = 60;
 
 constexpr std::uint16_t kIpv6MoreFragments = 0x0001;
 constexpr std::uint16_t kIpv6FragmentOffset = 0xfff8;
+
+constexpr std::uint16_t kVlanIdMask = 0x0fff;  // the TCI's low 12 bits; priority and DEI above
 
 constexpr std::size_t kIpv4MinHeader = 20;
 constexpr std::size_t kIpv6Header = 40;
@@ -200,7 +203,9 @@ Parsed parse_ethernet(std::span<const std::uint8_t> frame, bool vlan_tag_out_of_
     if (++vlan_tags > kMaxVlanTags) return std::unexpected(Reject::kTooManyVlanTags);
     // The tag's TPID was just read as the EtherType; its TCI and the inner EtherType follow.
     ByteReader tag(rest.take(kVlanTag));
-    tag.skip(2);  // TCI: no door matches on priority or VLAN id
+    const std::uint16_t tci = tag.be16();
+    // The outermost tag is the one a VLAN interface on the device would take.
+    if (vlan_tags == 1) knock.vlan_id = tci & kVlanIdMask;
     ether_type = tag.be16();
   }
   // A failed take poisons `rest`, and its reader then read zero, which ended the loop.

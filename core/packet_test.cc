@@ -548,6 +548,18 @@ TEST(PacketTest, RejectNamesAreDistinct) {
   EXPECT_EQ(reject_name(Reject::kIpv4HeaderTooShort), "ipv4_header_too_short");
 }
 
+// The outermost in-band tag's ID, priority bits masked off: sesamed compares it with
+// the VLAN interfaces on the device.
+TEST(PacketTest, OutermostVlanIdIsKept) {
+  const Bytes syn = tcp({});
+  EXPECT_EQ(parse_frame(ethernet(kEtherIpv4) + ipv4({}, syn))->vlan_id, 0);
+  EXPECT_EQ(parse_frame(ethernet(kEtherIpv4, 1) + ipv4({}, syn))->vlan_id, 100);
+  EXPECT_EQ(parse_frame(ethernet(kEtherIpv4, 2) + ipv4({}, syn))->vlan_id, 100);
+  Bytes priority = ethernet(kEtherIpv4, 1) + ipv4({}, syn);
+  priority[14] = 0xe0;  // PCP 7 above VLAN 100
+  EXPECT_EQ(parse_frame(priority)->vlan_id, 100);
+}
+
 // Single-packet authorization reads the payload later: it must be the UDP data itself,
 // in place.
 TEST(PacketTest, UdpPayloadIsAViewIntoTheFrame) {

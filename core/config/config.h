@@ -103,6 +103,9 @@ struct Config {
   // closed either way. With ufw and exec, a kept grant closes only when sesame runs
   // again; nft's kernel timeouts close it on time.
   bool keep_grants_on_shutdown = false;
+  // Frames tagged with a VLAN ID the host has no VLAN interface for on the listened
+  // device count as knocks too (the kernel delivers them to no other socket).
+  bool any_vlan = false;
   std::vector<ConfigDoor> doors;
 };
 

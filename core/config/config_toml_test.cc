@@ -71,6 +71,7 @@ firewall = "nft"
 table_capacity = 4096
 workers = 4
 keep_grants_on_shutdown = true
+any_vlan = true
 [log]
 syslog = false
 stderr = true
@@ -93,6 +94,7 @@ link_local_sources = true
   EXPECT_EQ(c.table_capacity, 4096u);
   EXPECT_EQ(c.workers, 4u);
   EXPECT_TRUE(c.keep_grants_on_shutdown);
+  EXPECT_TRUE(c.any_vlan);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log"}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -145,7 +147,7 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
       "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
-      "keep_grants_on_shutdown, log, door)");
+      "keep_grants_on_shutdown, any_vlan, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -312,6 +314,7 @@ firewall = "exec"
 table_capacity = 4096
 workers = 3
 keep_grants_on_shutdown = true
+any_vlan = true
 
 [log]
 syslog = false

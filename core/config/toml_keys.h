@@ -18,8 +18,9 @@ enum class RootKey : std::uint8_t {
   kTableCapacity,
   kWorkers,
   kKeepGrantsOnShutdown,
+  kAnyVlan,
   kLog,
-  kDoor
+  kDoor,
 };
 enum class LogKey : std::uint8_t { kSyslog, kStderr, kFile };
 enum class DoorKey : std::uint8_t {
@@ -40,13 +41,14 @@ enum class DoorKey : std::uint8_t {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 8> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 9> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
     {RootKey::kTableCapacity, "table_capacity"},
     {RootKey::kWorkers, "workers"},
     {RootKey::kKeepGrantsOnShutdown, "keep_grants_on_shutdown"},
+    {RootKey::kAnyVlan, "any_vlan"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};

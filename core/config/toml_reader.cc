@@ -155,6 +155,8 @@ class TomlReader {
             }
             case RootKey::kKeepGrantsOnShutdown:
               return read_bool(n, field, c.keep_grants_on_shutdown);
+            case RootKey::kAnyVlan:
+              return read_bool(n, field, c.any_vlan);
             case RootKey::kLog:
               return read_log(n, field);
             case RootKey::kDoor:

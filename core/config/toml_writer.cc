@@ -67,6 +67,7 @@ std::string write_toml_config(const Config& c) {
   if (c.workers != defaults.workers) out += line(key(RootKey::kWorkers), std::to_string(c.workers));
   if (c.keep_grants_on_shutdown != defaults.keep_grants_on_shutdown)
     out += line(key(RootKey::kKeepGrantsOnShutdown), c.keep_grants_on_shutdown ? "true" : "false");
+  if (c.any_vlan != defaults.any_vlan) out += line(key(RootKey::kAnyVlan), c.any_vlan ? "true" : "false");
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");

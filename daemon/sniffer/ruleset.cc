@@ -19,9 +19,11 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
   auto host = host_prefixes();
   if (!host) return std::unexpected(format_sys_error(host.error()));
   const bool any_link_local = std::ranges::any_of(config.doors, &ConfigDoor::allow_link_local);
+  std::vector<std::vector<std::uint16_t>> vlan_ids;
+  for (const Interface& i : interfaces) vlan_ids.push_back(i.vlan_ids);
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
                                                  std::move(*matcher), std::move(*filter), std::move(*host),
-                                                 any_link_local});
+                                                 any_link_local, std::move(vlan_ids)});
 }
 
 }  // namespace sesame

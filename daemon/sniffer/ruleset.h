@@ -27,6 +27,9 @@ struct Ruleset {
   // lets link-local sources knock (the sniffer then checks the door at the open).
   std::vector<LocalPrefix> host_prefixes;
   bool any_link_local = false;
+  // Per interface, in the order of the rings: the VLAN IDs tagged frames may carry
+  // (those of the host's VLAN interfaces on it), unless config.any_vlan.
+  std::vector<std::vector<std::uint16_t>> vlan_ids;
 };
 
 // Builds every part, or fails with the first part's reason (matcher, filter, the

@@ -33,6 +33,7 @@ void add(SnifferCounters& into, const SnifferCounters& from) {
   for (std::size_t i = 0; i < kRejectCount; ++i) into.rejects[i] += from.rejects[i];
   into.ipv6_ignored += from.ipv6_ignored;
   for (std::size_t i = 0; i < kSourceRejectCount; ++i) into.source_rejects[i] += from.source_rejects[i];
+  into.foreign_vlan += from.foreign_vlan;
   add(into.detector, from.detector);
   add(into.table, from.table);
   into.sources += from.sources;
@@ -48,6 +49,7 @@ std::string format_statistics(const SnifferCounters& c, const RingStatistics& ke
   out += str_cat(", sources ", n(c.sources), " (evicted ", n(c.table.evictions), ", refused ",
                  n(c.table.refusals), ")");
   if (c.ipv6_ignored != 0) out += str_cat(", ipv6 ignored ", n(c.ipv6_ignored));
+  if (c.foreign_vlan != 0) out += str_cat(", foreign vlan ", n(c.foreign_vlan));
   if (c.lines_suppressed != 0) out += str_cat(", log lines suppressed ", n(c.lines_suppressed));
   std::string sources;
   for (std::size_t i = 0; i < kSourceRejectCount; ++i)

@@ -19,6 +19,7 @@ struct SnifferCounters {
   std::array<std::uint64_t, kRejectCount> rejects{};  // by Reject value
   std::uint64_t ipv6_ignored = 0;                    // -4: IPv6 knocks the filter let by in a VLAN tag
   std::array<std::uint64_t, kSourceRejectCount> source_rejects{};  // by SourceReject value
+  std::uint64_t foreign_vlan = 0;                    // tagged for a VLAN the host has no interface for
   DetectorCounters detector;
   KnockTable::Counters table;
   std::uint64_t sources = 0;                         // live in the knock tables now
