@@ -77,7 +77,7 @@ struct ConfigDoor {
   std::vector<KnockStep> open_ports;
   // Seconds after opening at which the door closes again (knockd's Cmd_Timeout, which
   // knockd applies only when there is a stop command). Nullopt: stays open until the
-  // close sequence, if any.
+  // close sequence, or Config::max_grant_lifetime at the latest.
   std::optional<std::uint32_t> open_for;
   ExecCommands exec;  // exec backend only
   // Knocks from link-local sources (169.254.0.0/16, fe80::/10) count for this door;
@@ -90,6 +90,12 @@ struct ConfigDoor {
 // sesamed under 32 MiB resident (bench/README.md, flood benchmark).
 inline constexpr std::size_t kDefaultTableCapacity = std::size_t{1} << 19;
 inline constexpr std::string_view kDefaultUser = "sesame";
+// Every grant ends: one whose door has no open_for closes after this long (12 h) at
+// the latest, even without its close sequence.
+inline constexpr std::uint32_t kDefaultMaxGrantLifetime = 12 * 3600;
+// Open grants per door; a new one beyond closes the door's oldest. The helper also
+// keeps each door below its share of the 4096 grants it holds in all.
+inline constexpr std::uint32_t kDefaultMaxGrantsPerDoor = 1024;
 
 struct Config {
   std::vector<std::string> interfaces;  // to listen on
@@ -106,6 +112,8 @@ struct Config {
   // Frames tagged with a VLAN ID the host has no VLAN interface for on the listened
   // device count as knocks too (the kernel delivers them to no other socket).
   bool any_vlan = false;
+  std::uint32_t max_grant_lifetime = kDefaultMaxGrantLifetime;  // seconds
+  std::uint32_t max_grants_per_door = kDefaultMaxGrantsPerDoor;
   std::vector<ConfigDoor> doors;
 };
 

@@ -72,6 +72,8 @@ table_capacity = 4096
 workers = 4
 keep_grants_on_shutdown = true
 any_vlan = true
+max_grant_lifetime = "2h"
+max_grants_per_door = 50
 [log]
 syslog = false
 stderr = true
@@ -95,6 +97,8 @@ link_local_sources = true
   EXPECT_EQ(c.workers, 4u);
   EXPECT_TRUE(c.keep_grants_on_shutdown);
   EXPECT_TRUE(c.any_vlan);
+  EXPECT_EQ(c.max_grant_lifetime, 7200u);
+  EXPECT_EQ(c.max_grants_per_door, 50u);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log"}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -114,6 +118,8 @@ TEST(ConfigToml, Defaults) {
   EXPECT_EQ(c.table_capacity, std::size_t{1} << 19);
   EXPECT_EQ(c.workers, 1u);
   EXPECT_FALSE(c.keep_grants_on_shutdown);  // a clean shutdown closes every grant
+  EXPECT_EQ(c.max_grant_lifetime, 12u * 3600);  // every grant ends
+  EXPECT_EQ(c.max_grants_per_door, 1024u);
   EXPECT_EQ(c.log, Logging{});
   EXPECT_TRUE(c.log.syslog);
   EXPECT_EQ(c.doors[0].door.seq_timeout, 25u);
@@ -147,7 +153,7 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
       "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
-      "keep_grants_on_shutdown, any_vlan, log, door)");
+      "keep_grants_on_shutdown, any_vlan, max_grant_lifetime, max_grants_per_door, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -315,6 +321,8 @@ table_capacity = 4096
 workers = 3
 keep_grants_on_shutdown = true
 any_vlan = true
+max_grant_lifetime = "3h"
+max_grants_per_door = 7
 
 [log]
 syslog = false

@@ -19,6 +19,8 @@ enum class RootKey : std::uint8_t {
   kWorkers,
   kKeepGrantsOnShutdown,
   kAnyVlan,
+  kMaxGrantLifetime,
+  kMaxGrantsPerDoor,
   kLog,
   kDoor,
 };
@@ -41,7 +43,7 @@ enum class DoorKey : std::uint8_t {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 9> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 11> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
@@ -49,6 +51,8 @@ inline constexpr std::array<EnumName<RootKey>, 9> kRootKeys{{
     {RootKey::kWorkers, "workers"},
     {RootKey::kKeepGrantsOnShutdown, "keep_grants_on_shutdown"},
     {RootKey::kAnyVlan, "any_vlan"},
+    {RootKey::kMaxGrantLifetime, "max_grant_lifetime"},
+    {RootKey::kMaxGrantsPerDoor, "max_grants_per_door"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};

@@ -68,6 +68,10 @@ std::string write_toml_config(const Config& c) {
   if (c.keep_grants_on_shutdown != defaults.keep_grants_on_shutdown)
     out += line(key(RootKey::kKeepGrantsOnShutdown), c.keep_grants_on_shutdown ? "true" : "false");
   if (c.any_vlan != defaults.any_vlan) out += line(key(RootKey::kAnyVlan), c.any_vlan ? "true" : "false");
+  if (c.max_grant_lifetime != defaults.max_grant_lifetime)
+    out += line(key(RootKey::kMaxGrantLifetime), quoted(format_duration(c.max_grant_lifetime)));
+  if (c.max_grants_per_door != defaults.max_grants_per_door)
+    out += line(key(RootKey::kMaxGrantsPerDoor), std::to_string(c.max_grants_per_door));
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");

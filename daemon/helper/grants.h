@@ -16,14 +16,18 @@
 #include "core/open_limiter.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/journal.h"
-#include "daemon/helper/refusal_log.h"
+#include "daemon/helper/counted_lines.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
 
 // Open grants beyond this are refused: each costs firewall rules, and a flood of
-// matches from spoofed sources must not grow the firewall without end.
+// matches from spoofed sources must not grow the firewall without end. Each door's cap
+// keeps it below its share, so only grants whose close failed can fill it.
 inline constexpr std::size_t kMaxGrants = 4096;
+// A re-knock moves a grant's closing time only once this fraction of open_for (a
+// quarter) has passed since the last move.
+inline constexpr std::uint32_t kExtendFraction = 4;
 
 // The two clocks a grant needs: closing times run on the monotonic one, the journal
 // keeps deadlines on the wall clock (the next run's monotonic clock may start over).
@@ -36,7 +40,7 @@ class Grants {
  public:
   // Everything given must outlive the Grants; backend is config.firewall's.
   Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log, OpenLimits limits = {})
-      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits), refusals_(log) {}
+      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits), refusals_(log, "opens refused"), reknocks_(log, "re-knocks") {}
 
   // A run's start: closes every grant the journal lists, each by its own backend's
   // means, except (with keep_grants_on_shutdown) unexpired ones of this backend for a
@@ -45,8 +49,12 @@ class Grants {
   // rewritten or the backend cannot start.
   std::expected<void, std::string> start(Clock now);
 
-  // Config door `door` opened for `source`: its ports are opened, journal first; an
-  // open grant only has its closing time moved to now + open_for. A door whose backend
+  // Config door `door` opened for `source`: its ports are opened, journal first, until
+  // now + open_for, or at most config.max_grant_lifetime for a door without one. An
+  // open grant only has its closing time moved to now + open_for, and only once a
+  // quarter of open_for has passed since it was last set (re-knocks are counted, not
+  // each turned into a firewall command); a grant without open_for keeps its end. A
+  // door at config.max_grants_per_door closes its oldest grant to make room. A door whose backend
   // does not track it (exec without a stop command) just opens, every time. A source
   // check_source refuses (the sniffer checked it too) opens nothing. New opens pass
   // the OpenLimiter first. An open the firewall refuses is undone and not
@@ -68,11 +76,18 @@ class Grants {
  private:
   using Key = std::pair<std::size_t, Address>;
   struct Grant {
-    std::optional<std::uint64_t> close_at_ms;
+    std::uint64_t close_at_ms = 0;
+    std::uint64_t opened_ms = 0;
     GrantRecord record;
   };
 
   void close_grant(std::map<Key, Grant>::iterator it, std::string_view why);
+  // A match for a grant already open (see open()).
+  void reknock(std::size_t door, Grant& grant, const GrantRecord& record, Clock now);
+  // Below config.max_grants_per_door, and the door's share of kMaxGrants.
+  std::size_t door_cap() const;
+  // Closes the door's oldest grant if the door is at its cap.
+  void make_room(std::size_t door);
   // A previous run's grant, closed by the backend that opened it.
   void close_leftover(const GrantRecord& record);
   // Whether a previous run's grant becomes this run's; its config door in `door`.
@@ -95,7 +110,8 @@ class Grants {
   // keeps them for the next start (and shutdown) to close again.
   std::vector<std::pair<std::size_t, GrantRecord>> unclosed_;  // config door, record
   OpenLimiter limiter_;
-  RefusalLog refusals_;
+  CountedLines refusals_;
+  CountedLines reknocks_;
 };
 
 }  // namespace sesame
