@@ -33,6 +33,8 @@ struct Knock {
   std::uint8_t tcp_flags = 0;  // zero for UDP
   // UDP payload (a view into the frame): kept for single-packet authorization.
   std::span<const std::uint8_t> payload;
+  // The outermost in-band VLAN tag's ID; 0 untagged (or priority-tagged only).
+  std::uint16_t vlan_id = 0;
 };
 
 }  // namespace sesame

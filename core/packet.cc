@@ -2,12 +2,14 @@
 //
 // Layer     Checked, in the order the header explains itself
 // Ethernet  14 bytes; 802.1Q (0x8100) and 802.1ad (0x88a8) tags of 4 bytes, at most
-//           kMaxVlanTags counting one the NIC stripped; then EtherType 0x0800 or 0x86dd.
+//           kMaxVlanTags counting one the NIC stripped (the outermost in-band tag's ID
+//           is kept); then EtherType 0x0800 or 0x86dd.
 // IPv4      >= 20 bytes captured, version 4, IHL >= 5, total length >= IHL * 4, captured
 //           >= total length (what follows is Ethernet padding), fragment offset 0.
 //           Options are skipped via IHL.
 // IPv6      >= 40 bytes captured, version 6, payload length != 0, captured >= 40 + payload
-//           length (what follows is padding). Extension headers hop-by-hop (0), routing
+//           length (what follows is padding); neither address IPv4-mapped or
+//           IPv4-compatible. Extension headers hop-by-hop (0), routing
 //           (43), destination options (60) of (len + 1) * 8 bytes and fragment (44) of 8
 //           bytes, at most kMaxIpv6ExtHeaders, each inside the payload length; fragment
 //           offset 0. Anything else ends the walk: TCP, UDP or a reject.
@@ -41,6 +43,8 @@ constexpr std::uint8_t kIpv6DestinationOptions = 60;
 
 constexpr std::uint16_t kIpv6MoreFragments = 0x0001;
 constexpr std::uint16_t kIpv6FragmentOffset = 0xfff8;
+
+constexpr std::uint16_t kVlanIdMask = 0x0fff;  // the TCI's low 12 bits; priority and DEI above
 
 constexpr std::size_t kIpv4MinHeader = 20;
 constexpr std::size_t kIpv6Header = 40;
@@ -132,6 +136,16 @@ Parsed parse_ipv4(std::span<const std::uint8_t> packet, Knock& knock) {
                          (flags_offset & kIpv4MoreFragments) != 0, knock);
 }
 
+// ::ffff:0:0/96 (IPv4-mapped) and ::/96 (IPv4-compatible, deprecated by RFC 4291),
+// except :: and ::1, which check_source names for what they are.
+bool embeds_ipv4(const Address& a) {
+  if (a.is_v4()) return true;
+  const auto& b = a.bytes();
+  for (int i = 0; i < 12; ++i)
+    if (b[i] != 0) return false;
+  return (b[12] | b[13] | b[14]) != 0 || b[15] > 1;
+}
+
 constexpr bool is_ipv6_extension_header(std::uint8_t next_header) {
   return next_header == kIpv6HopByHop || next_header == kIpv6Routing ||
          next_header == kIpv6Fragment || next_header == kIpv6DestinationOptions;
@@ -152,6 +166,9 @@ Parsed parse_ipv6(std::span<const std::uint8_t> packet, Knock& knock) {
   if (rest.remaining() < payload_length) return std::unexpected(Reject::kIpv6Truncated);
   knock.src = Address::v6(src.first<16>());
   knock.dst = Address::v6(dst.first<16>());
+  // Address keeps IPv4 IPv4-mapped: a mapped IPv6 source would be the same key as the
+  // IPv4 one, and open an IPv4 grant; neither form ever appears on a wire.
+  if (embeds_ipv4(knock.src) || embeds_ipv4(knock.dst)) return std::unexpected(Reject::kIpv6MappedIpv4);
 
   ByteReader payload(rest.take(payload_length));
   bool first_fragment = false;
@@ -186,7 +203,9 @@ Parsed parse_ethernet(std::span<const std::uint8_t> frame, bool vlan_tag_out_of_
     if (++vlan_tags > kMaxVlanTags) return std::unexpected(Reject::kTooManyVlanTags);
     // The tag's TPID was just read as the EtherType; its TCI and the inner EtherType follow.
     ByteReader tag(rest.take(kVlanTag));
-    tag.skip(2);  // TCI: no door matches on priority or VLAN id
+    const std::uint16_t tci = tag.be16();
+    // The outermost tag is the one a VLAN interface on the device would take.
+    if (vlan_tags == 1) knock.vlan_id = tci & kVlanIdMask;
     ether_type = tag.be16();
   }
   // A failed take poisons `rest`, and its reader then read zero, which ended the loop.

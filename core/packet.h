@@ -19,7 +19,8 @@ inline constexpr std::size_t kMaxIpv6ExtHeaders = 8;
 
 // `frame` is an Ethernet II frame as AF_PACKET SOCK_RAW delivers it (from the destination
 // MAC on). `vlan_tag_out_of_band`: the NIC stripped one VLAN tag and the ring reported it
-// in tpacket3_hdr; it counts towards kMaxVlanTags.
+// in tpacket3_hdr; it counts towards kMaxVlanTags (and its ID, which the caller has, is
+// the outermost one, not the Knock's vlan_id).
 // Returns the first reason the frame is not a well-formed TCP or UDP packet (including a
 // non-first fragment, or a first one that ends inside the transport header). Never reads
 // past `frame`; the returned Knock's payload is a view into `frame`.

@@ -287,17 +287,20 @@ struct Ipv6 {
   std::uint8_t version = 6;
   std::uint8_t next_header = kTcp;
   std::optional<std::uint16_t> payload_length = std::nullopt;  // default: payload size
+  std::optional<Bytes> src = std::nullopt;  // default: 2001:2::2
+  std::optional<Bytes> dst = std::nullopt;  // default: 2001:2::1
 };
-// 2001:2::2 -> 2001:2::1
+Bytes v6_host(std::uint8_t host) { return {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, host}; }
+// ::ffff:198.18.0.2 and ::198.18.0.2
+const Bytes kMappedClient{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 0, 2};
+const Bytes kCompatibleClient{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 198, 18, 0, 2};
 Bytes ipv6(const Ipv6& h, const Bytes& payload) {
   Bytes b;
   put32(b, std::uint32_t{h.version} << 28);
   put16(b, h.payload_length.value_or(payload.size()));
   b.push_back(h.next_header);
   b.push_back(64);  // hop limit
-  for (const std::uint8_t host : {std::uint8_t{2}, std::uint8_t{1}}) {
-    b = b + Bytes{0x20, 0x01, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, host};
-  }
+  b = b + h.src.value_or(v6_host(2)) + h.dst.value_or(v6_host(1));
   return b + payload;
 }
 // Hop-by-hop, routing or destination options: (length_units + 1) * 8 bytes of padding.
@@ -449,6 +452,12 @@ std::vector<Case> synthetic_cases() {
       {"Ipv6NoNextHeader", v6_frame(kNoNextHeader, Bytes(8, 0)), rejected(Reject::kNotTcpOrUdp)},
       {"Ipv6Esp", v6_frame(kEsp, Bytes(16, 0)), rejected(Reject::kNotTcpOrUdp)},
       {"Ipv6AhIsNotWalked", v6_frame(kAh, ext_header(kTcp) + syn), rejected(Reject::kNotTcpOrUdp)},
+      // IPv4 in IPv6 clothes is never folded into the IPv4 address it carries.
+      {"Ipv6MappedSource", eth6 + ipv6({.src = kMappedClient}, syn), rejected(Reject::kIpv6MappedIpv4)},
+      {"Ipv6CompatibleSource", eth6 + ipv6({.src = kCompatibleClient}, syn), rejected(Reject::kIpv6MappedIpv4)},
+      {"Ipv6MappedDestination", eth6 + ipv6({.dst = kMappedClient}, syn), rejected(Reject::kIpv6MappedIpv4)},
+      {"Ipv6LoopbackSourceIsLeftToTheSourceCheck", eth6 + ipv6({.src = Bytes(15, 0) + Bytes{1}}, syn),
+       tcp_knock("::1", kServer6, kSrcPort, 7000, kSyn)},
 
       // IPv6 extension headers
       {"Ipv6HopByHop", v6_frame(kHopByHop, ext_header(kTcp) + syn), kV6Syn},
@@ -537,6 +546,18 @@ TEST(PacketTest, RejectNamesAreDistinct) {
     for (std::size_t j = i + 1; j < kRejectNames.size(); ++j)
       EXPECT_NE(kRejectNames[i].name, kRejectNames[j].name);
   EXPECT_EQ(reject_name(Reject::kIpv4HeaderTooShort), "ipv4_header_too_short");
+}
+
+// The outermost in-band tag's ID, priority bits masked off: sesamed compares it with
+// the VLAN interfaces on the device.
+TEST(PacketTest, OutermostVlanIdIsKept) {
+  const Bytes syn = tcp({});
+  EXPECT_EQ(parse_frame(ethernet(kEtherIpv4) + ipv4({}, syn))->vlan_id, 0);
+  EXPECT_EQ(parse_frame(ethernet(kEtherIpv4, 1) + ipv4({}, syn))->vlan_id, 100);
+  EXPECT_EQ(parse_frame(ethernet(kEtherIpv4, 2) + ipv4({}, syn))->vlan_id, 100);
+  Bytes priority = ethernet(kEtherIpv4, 1) + ipv4({}, syn);
+  priority[14] = 0xe0;  // PCP 7 above VLAN 100
+  EXPECT_EQ(parse_frame(priority)->vlan_id, 100);
 }
 
 // Single-packet authorization reads the payload later: it must be the UDP data itself,

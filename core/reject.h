@@ -37,10 +37,12 @@ enum class Reject : std::uint8_t {
   kUdpHeaderTooShort,        // fewer than 8 bytes of UDP header
   kUdpBadLength,             // UDP length below 8
   kUdpLengthBeyondPayload,   // UDP length above the IP payload (not a fragment)
+  kIpv6MappedIpv4,           // IPv6 source or destination in ::ffff:0:0/96 or ::/96 (an IPv4
+                             // address in IPv6 clothes): never folded into IPv4
 };
 
 // Follows the last value: move it along when appending.
-inline constexpr std::size_t kRejectCount = std::to_underlying(Reject::kUdpLengthBeyondPayload) + 1;
+inline constexpr std::size_t kRejectCount = std::to_underlying(Reject::kIpv6MappedIpv4) + 1;
 
 // The one list of names, as counters and logs print them; entry i names value i.
 inline constexpr std::array<EnumName<Reject>, kRejectCount> kRejectNames{{
@@ -67,6 +69,7 @@ inline constexpr std::array<EnumName<Reject>, kRejectCount> kRejectNames{{
     {Reject::kUdpHeaderTooShort, "udp_header_too_short"},
     {Reject::kUdpBadLength, "udp_bad_length"},
     {Reject::kUdpLengthBeyondPayload, "udp_length_beyond_payload"},
+    {Reject::kIpv6MappedIpv4, "ipv6_mapped_ipv4"},
 }};
 
 static_assert(names_in_value_order(kRejectNames),

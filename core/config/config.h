@@ -79,13 +79,16 @@ struct ConfigDoor {
   std::vector<KnockStep> open_ports;
   // Seconds after opening at which the door closes again (knockd's Cmd_Timeout, which
   // knockd applies only when there is a stop command). Nullopt: stays open until the
-  // close sequence, if any.
+  // close sequence, or Config::max_grant_lifetime at the latest.
   std::optional<std::uint32_t> open_for;
   ExecCommands exec;  // exec backend only
   // An SPA door: opened by one authenticated fwknop packet, not by a knock sequence (it
   // has none). open_ports are the ports a packet may ask for, open_for the time when
   // the packet names none.
   std::optional<SpaDoor> spa;
+  // Knocks from link-local sources (169.254.0.0/16, fe80::/10) count for this door;
+  // off by default, as a router never forwards them (core/source_check.h).
+  bool allow_link_local = false;
 };
 
 // Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a
@@ -93,6 +96,12 @@ struct ConfigDoor {
 // sesamed under 32 MiB resident (bench/README.md, flood benchmark).
 inline constexpr std::size_t kDefaultTableCapacity = std::size_t{1} << 19;
 inline constexpr std::string_view kDefaultUser = "sesame";
+// Every grant ends: one whose door has no open_for closes after this long (12 h) at
+// the latest, even without its close sequence.
+inline constexpr std::uint32_t kDefaultMaxGrantLifetime = 12 * 3600;
+// Open grants per door; a new one beyond closes the door's oldest. The helper also
+// keeps each door below its share of the 4096 grants it holds in all.
+inline constexpr std::uint32_t kDefaultMaxGrantsPerDoor = 1024;
 
 struct Config {
   std::vector<std::string> interfaces;  // to listen on
@@ -106,6 +115,11 @@ struct Config {
   // closed either way. With ufw and exec, a kept grant closes only when sesame runs
   // again; nft's kernel timeouts close it on time.
   bool keep_grants_on_shutdown = false;
+  // Frames tagged with a VLAN ID the host has no VLAN interface for on the listened
+  // device count as knocks too (the kernel delivers them to no other socket).
+  bool any_vlan = false;
+  std::uint32_t max_grant_lifetime = kDefaultMaxGrantLifetime;  // seconds
+  std::uint32_t max_grants_per_door = kDefaultMaxGrantsPerDoor;
   std::vector<ConfigDoor> doors;
   // knockd's rules exactly, or with the robust rules (core/matcher.h R8-R10). Also for
   // a knockd.conf, which has no such option; sesamed --knockd-exact sets kKnockd.

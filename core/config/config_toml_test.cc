@@ -72,6 +72,9 @@ table_capacity = 4096
 workers = 4
 keep_grants_on_shutdown = true
 matching = "knockd"
+any_vlan = true
+max_grant_lifetime = "2h"
+max_grants_per_door = 50
 [log]
 syslog = false
 stderr = true
@@ -86,6 +89,7 @@ open = ["443/tcp", "443/udp"]
 open_for = "1h"
 close_sequence = [4000, 3000]
 scan_guard = 7
+link_local_sources = true
 )");
   const Config& c = p.config;
   EXPECT_EQ(c.interfaces, (Argv{"eth0", "wg0"}));
@@ -97,6 +101,9 @@ scan_guard = 7
   EXPECT_EQ(c.matching, MatchingRules::kKnockd);
   EXPECT_EQ(matcher_doors(c).rules, MatchingRules::kKnockd);
   EXPECT_EQ(c.doors.at(0).door.scan_guard, 7);
+  EXPECT_TRUE(c.any_vlan);
+  EXPECT_EQ(c.max_grant_lifetime, 7200u);
+  EXPECT_EQ(c.max_grants_per_door, 50u);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log"}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -106,6 +113,7 @@ scan_guard = 7
   EXPECT_EQ(d.open_ports, (Steps{{kTcp, 443}, {kUdp, 443}}));
   EXPECT_EQ(d.open_for, 3600u);
   EXPECT_EQ(d.close_sequence, (Steps{{kTcp, 4000}, {kTcp, 3000}}));
+  EXPECT_TRUE(d.allow_link_local);
 }
 
 TEST(ConfigToml, Defaults) {
@@ -115,6 +123,8 @@ TEST(ConfigToml, Defaults) {
   EXPECT_EQ(c.table_capacity, std::size_t{1} << 19);
   EXPECT_EQ(c.workers, 1u);
   EXPECT_FALSE(c.keep_grants_on_shutdown);  // a clean shutdown closes every grant
+  EXPECT_EQ(c.max_grant_lifetime, 12u * 3600);  // every grant ends
+  EXPECT_EQ(c.max_grants_per_door, 1024u);
   EXPECT_EQ(c.log, Logging{});
   EXPECT_TRUE(c.log.syslog);
   EXPECT_EQ(c.doors[0].door.seq_timeout, 25u);
@@ -150,7 +160,7 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
       "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
-      "keep_grants_on_shutdown, matching, log, door)");
+      "keep_grants_on_shutdown, matching, any_vlan, max_grant_lifetime, max_grants_per_door, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -322,6 +332,9 @@ table_capacity = 4096
 workers = 3
 keep_grants_on_shutdown = true
 matching = "knockd"
+any_vlan = true
+max_grant_lifetime = "3h"
+max_grants_per_door = 7
 
 [log]
 syslog = false
@@ -340,6 +353,7 @@ close_sequence = [9000, 8000]
 start = ["/bin/sh", "-c", "echo %IP% | logger"]
 start6 = []
 stop = ["ufw", "delete", "allow", "from", "%IP%"]
+link_local_sources = true
 
 [[door]]
 name = "otp"

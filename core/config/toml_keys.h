@@ -19,8 +19,11 @@ enum class RootKey : std::uint8_t {
   kWorkers,
   kKeepGrantsOnShutdown,
   kMatching,
+  kAnyVlan,
+  kMaxGrantLifetime,
+  kMaxGrantsPerDoor,
   kLog,
-  kDoor
+  kDoor,
 };
 enum class LogKey : std::uint8_t { kSyslog, kStderr, kFile };
 enum class DoorKey : std::uint8_t {
@@ -39,6 +42,7 @@ enum class DoorKey : std::uint8_t {
   kStop6,
   kScanGuard,
   kSpa,
+  kLinkLocalSources,
 };
 // [door.spa]: an fwknop SPA door's own keys.
 enum class SpaKey : std::uint8_t {
@@ -59,7 +63,7 @@ enum class SpaKey : std::uint8_t {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 9> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 12> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
@@ -67,6 +71,9 @@ inline constexpr std::array<EnumName<RootKey>, 9> kRootKeys{{
     {RootKey::kWorkers, "workers"},
     {RootKey::kKeepGrantsOnShutdown, "keep_grants_on_shutdown"},
     {RootKey::kMatching, "matching"},
+    {RootKey::kAnyVlan, "any_vlan"},
+    {RootKey::kMaxGrantLifetime, "max_grant_lifetime"},
+    {RootKey::kMaxGrantsPerDoor, "max_grants_per_door"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};
@@ -75,7 +82,7 @@ inline constexpr std::array<EnumName<LogKey>, 3> kLogKeys{{
     {LogKey::kStderr, "stderr"},
     {LogKey::kFile, "file"},
 }};
-inline constexpr std::array<EnumName<DoorKey>, 15> kDoorKeys{{
+inline constexpr std::array<EnumName<DoorKey>, 16> kDoorKeys{{
     {DoorKey::kName, "name"},
     {DoorKey::kSequence, "sequence"},
     {DoorKey::kOneTimeSequences, "one_time_sequences"},
@@ -91,6 +98,7 @@ inline constexpr std::array<EnumName<DoorKey>, 15> kDoorKeys{{
     {DoorKey::kStop6, "stop6"},
     {DoorKey::kScanGuard, "scan_guard"},
     {DoorKey::kSpa, "spa"},
+    {DoorKey::kLinkLocalSources, "link_local_sources"},
 }};
 inline constexpr std::array<EnumName<SpaKey>, 14> kSpaKeys{{
     {SpaKey::kPort, "port"},

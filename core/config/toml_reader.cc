@@ -20,6 +20,7 @@ using namespace toml_keys;
 // Bounds that keep a typo from sizing memory or threads absurdly.
 constexpr std::int64_t kMaxTableCapacity = std::int64_t{1} << 28;
 constexpr std::int64_t kMaxWorkers = 256;
+constexpr std::int64_t kMaxGrantsPerDoor = 4096;  // the helper's kMaxGrants
 
 std::string_view type_word(toml::node_type t) {
   switch (t) {
@@ -156,6 +157,18 @@ class TomlReader {
             }
             case RootKey::kKeepGrantsOnShutdown:
               return read_bool(n, field, c.keep_grants_on_shutdown);
+            case RootKey::kAnyVlan:
+              return read_bool(n, field, c.any_vlan);
+            case RootKey::kMaxGrantLifetime: {
+              auto v = read_duration(n, field, 1);
+              if (v) c.max_grant_lifetime = *v;
+              return v ? Status{} : std::unexpected(v.error());
+            }
+            case RootKey::kMaxGrantsPerDoor: {
+              auto v = read_integer(n, field, 1, kMaxGrantsPerDoor);
+              if (v) c.max_grants_per_door = static_cast<std::uint32_t>(*v);
+              return v ? Status{} : std::unexpected(v.error());
+            }
             case RootKey::kLog:
               return read_log(n, field);
             case RootKey::kDoor:
@@ -281,6 +294,8 @@ class TomlReader {
                      case DoorKey::kSpa:
                        at.spa = spot(n, field);
                        return read_spa(n, field, d.spa.emplace(), at);
+                     case DoorKey::kLinkLocalSources:
+                       return read_bool(n, field, d.allow_link_local);
                    }
                    return {};
                  });

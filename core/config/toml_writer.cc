@@ -97,6 +97,11 @@ std::string write_toml_config(const Config& c) {
     out += line(key(RootKey::kKeepGrantsOnShutdown), c.keep_grants_on_shutdown ? "true" : "false");
   if (c.matching != defaults.matching)
     out += line(key(RootKey::kMatching), quoted(matching_rules_name(c.matching)));
+  if (c.any_vlan != defaults.any_vlan) out += line(key(RootKey::kAnyVlan), c.any_vlan ? "true" : "false");
+  if (c.max_grant_lifetime != defaults.max_grant_lifetime)
+    out += line(key(RootKey::kMaxGrantLifetime), quoted(format_duration(c.max_grant_lifetime)));
+  if (c.max_grants_per_door != defaults.max_grants_per_door)
+    out += line(key(RootKey::kMaxGrantsPerDoor), std::to_string(c.max_grants_per_door));
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");
@@ -127,6 +132,7 @@ std::string write_toml_config(const Config& c) {
     for (const auto& [k, command] : commands)
       if (*command) out += line(key(k), array((*command)->argv, quoted));
     if (d.spa) out += spa_table(*d.spa);
+    if (d.allow_link_local) out += line(key(DoorKey::kLinkLocalSources), "true");
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include "core/config/config_error.h"
 #include "daemon/cli/subcommands.h"
 #include "daemon/sys/config_file.h"
+#include "daemon/sys/strict_modes.h"
 
 namespace sesame::cli {
 
@@ -17,6 +18,11 @@ int check(std::span<char* const> args) {
   const auto parsed = load_config_file(path);
   if (!parsed) {
     std::fputs(format_config_error(parsed.error()).c_str(), stderr);
+    return 1;
+  }
+  // sesamed and the helper refuse such a file; so does the check.
+  if (auto refusal = strict_modes_refusal(path, parsed->config)) {
+    std::fputs(format_config_error(*refusal).c_str(), stderr);
     return 1;
   }
   for (const ConfigError& w : parsed->warnings)

@@ -2,10 +2,15 @@
 // helper's only thread, so two changes to the firewall never overlap.
 #include "daemon/helper/grants.h"
 
+#include <algorithm>
 #include <vector>
 
-#include "core/config/config_values.h"
+  // Every grant ends: after open_for, or at the latest after the longest lifetime.
+  const std::uint32_t lifetime = open_for.value_or(config_.max_grant_lifetime);
+  if (open_for) record.deadline = now.unix_s + *open_for;
+  if (!valid_source(door, record, now.monotonic_ms)) return;
 #include "core/str_cat.h"
+#include "daemon/sys/host_prefixes.h"
 
 namespace sesame {
 namespace {
@@ -57,7 +62,8 @@ std::expected<void, std::string> Grants::start(Clock now) {
       continue;
     }
     const auto seconds = static_cast<std::uint64_t>(*r.deadline - now.unix_s);
-    grants_.emplace(Key{door, r.source}, Grant{.close_at_ms = now.monotonic_ms + seconds * 1000, .record = r});
+    grants_.emplace(Key{door, r.source},
+                    Grant{.close_at_ms = now.monotonic_ms + seconds * 1000, .opened_ms = now.monotonic_ms, .record = r});
     adopted.emplace_back(door, std::move(r));
   }
   if (!backend_.start()) return std::unexpected(str_cat("the ", firewall_backend_name(config_.firewall),
@@ -87,15 +93,19 @@ bool Grants::save_journal(const GrantRecord* extra) {
 bool Grants::admit(const GrantRecord& record, std::uint64_t now_ms) {
   const OpenVerdict verdict = limiter_.admit(record.source, now_ms);
   if (verdict == OpenVerdict::kAllowed) return true;
-  ++refusals_;
-  if (!refusal_logged_ || now_ms - refusal_logged_ms_ >= 1000) {
-    log_.line(str_cat(who(record), ": refused, ", open_verdict_name(verdict),
-                      refusals_ > 1 ? str_cat(" (", std::to_string(refusals_), " opens refused since the last line)")
-                                    : std::string()));
-    refusals_ = 0;
-    refusal_logged_ = true;
-    refusal_logged_ms_ = now_ms;
-  }
+  refusals_.event(str_cat(who(record), ": refused, ", open_verdict_name(verdict)), now_ms);
+  return false;
+}
+
+bool Grants::valid_source(std::size_t door, const GrantRecord& record, std::uint64_t now_ms) {
+  // Read per match: the host's addresses change, and matches are rate-limited upstream.
+  auto host = host_prefixes();
+  if (!host) log_.line(str_cat("warning: ", format_sys_error(host.error()), "; checking fixed ranges only"));
+  const auto bad = check_source(record.source, host ? *host : std::vector<LocalPrefix>{},
+                                config_.doors[door].allow_link_local);
+  if (!bad) return true;
+  refusals_.event(str_cat(who(record), ": refused, not a knocker's address (", source_reject_name(*bad), ")"),
+                   now_ms);
   return false;
 }
 
@@ -113,12 +123,7 @@ void Grants::open_with(std::size_t door, const Address& source, Clock now, std::
   const ConfigDoor& d = config_.doors[door];
   GrantRecord record{.backend = config_.firewall, .source = source, .ports = std::move(ports), .deadline = {},
                      .door = d.door.name};
-  std::optional<std::uint64_t> close_at;
-  if (open_for) {
-    close_at = now.monotonic_ms + std::uint64_t{*open_for} * 1000;
-    record.deadline = now.unix_s + *open_for;
-  }
-  const std::string for_text = open_for ? str_cat(" for ", std::to_string(*open_for), "s") : "";
+    reknock(door, it->second, record, now, open_for);
   if (!backend_.tracks(door, source)) {
     if (!admit(record, now.monotonic_ms)) return;
     const bool ok = backend_.open(door, record, open_for);
@@ -127,29 +132,29 @@ void Grants::open_with(std::size_t door, const Address& source, Clock now, std::
     return;
   }
   if (auto it = grants_.find({door, source}); it != grants_.end()) {
-    // Already open: what is open stays, only the closing time moves.
-    Grant& g = it->second;
-    g.close_at_ms = close_at;
-    g.record.deadline = record.deadline;
-    if (open_for) backend_.extend(door, g.record, *open_for);
-    // The journal's deadline matters only to a run that takes kept grants back.
-    if (config_.keep_grants_on_shutdown) save_journal();
-    log_.line(str_cat(who(record), ": already open, ",
-                      close_at ? str_cat("closes in ", std::to_string(*open_for), "s") : std::string("stays open")));
+  // nft: the kernel closes a grant without open_for at the end of its lifetime too.
+  if (!backend_.open(door, record, lifetime)) {
     return;
   }
   if (grants_.size() + unclosed_.size() >= kMaxGrants) {
-    log_.line(str_cat(who(record), ": refused, ", std::to_string(kMaxGrants), " grants are open already"));
+    refusals_.event(str_cat(who(record), ": refused, ", std::to_string(kMaxGrants), " grants are open already"),
+                    now.monotonic_ms);
     return;
   }
   if (!admit(record, now.monotonic_ms)) return;
+  make_room(door);
   // Journal first: a crash between here and the firewall leaves a record whose close
   // is harmless.
   if (!save_journal(&record)) {
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
+<<<<<<< HEAD
   if (!backend_.open(door, record, open_for)) {
+=======
+  // nft: the kernel closes a grant without open_for at the end of its lifetime too.
+  if (!backend_.open(door, record, lifetime)) {
+>>>>>>> i16
     // Nothing half-applied: whatever part did open is closed again.
     if (backend_.close(door, record)) {
       save_journal();
@@ -159,9 +164,59 @@ void Grants::open_with(std::size_t door, const Address& source, Clock now, std::
     log_.line(str_cat(who(record), ": the firewall refused", change_text(record, true),
                       " and undoing it failed; kept as open so that it is closed again later"));
   } else {
-    log_.line(str_cat(who(record), ": opened", change_text(record, true), for_text));
+    log_.line(str_cat(who(record), ": opened", change_text(record, true),
+                      open_for ? str_cat(" for ", std::to_string(lifetime), "s")
+                                 : str_cat(" until its close sequence, ", std::to_string(lifetime), "s at most")));
   }
-  grants_.emplace(Key{door, source}, Grant{.close_at_ms = close_at, .record = std::move(record)});
+  grants_.emplace(Key{door, source}, Grant{.close_at_ms = now.monotonic_ms + std::uint64_t{lifetime} * 1000,
+                                           .opened_ms = now.monotonic_ms,
+                                           .record = std::move(record)});
+}
+
+void Grants::reknock(std::size_t door, Grant& grant, const GrantRecord& record, Clock now,
+                     std::optional<std::uint32_t> open_for) {
+  const auto closes_in = [&] { return std::to_string((grant.close_at_ms - now.monotonic_ms + 999) / 1000); };
+  // A grant without open_for keeps the end its lifetime gave it.
+  if (!open_for) {
+    reknocks_.event(str_cat(who(record), ": already open, closes in ", closes_in(), "s at the latest"),
+                    now.monotonic_ms);
+    return;
+  }
+  // Moved at most once per quarter of open_for: a re-knock flood costs at most four
+  // firewall commands per open_for per grant. Ticks never run backwards, and the
+  // grant was set to close at most open_for after it was last moved.
+  const std::uint64_t open_for_ms = std::uint64_t{*open_for} * 1000;
+  const std::uint64_t close_at = now.monotonic_ms + open_for_ms;
+  if (close_at < grant.close_at_ms + open_for_ms / kExtendFraction) {
+    reknocks_.event(str_cat(who(record), ": already open, closes in ", closes_in(), "s (moved less than ",
+                            std::to_string(*open_for / kExtendFraction), "s ago)"),
+                    now.monotonic_ms);
+    return;
+  }
+  // What is open stays, only the closing time moves.
+  grant.close_at_ms = close_at;
+  grant.record.deadline = record.deadline;
+  backend_.extend(door, grant.record, *open_for);
+  // The journal's deadline matters only to a run that takes kept grants back.
+  if (config_.keep_grants_on_shutdown) save_journal();
+  reknocks_.event(str_cat(who(record), ": already open, closes in ", std::to_string(*open_for), "s"),
+                  now.monotonic_ms);
+}
+
+std::size_t Grants::door_cap() const {
+  return std::max<std::size_t>(1, std::min<std::size_t>(config_.max_grants_per_door, kMaxGrants / config_.doors.size()));
+}
+
+void Grants::make_room(std::size_t door) {
+  std::size_t open = 0;
+  auto oldest = grants_.end();
+  for (auto it = grants_.begin(); it != grants_.end(); ++it) {
+    if (it->first.first != door) continue;
+    ++open;
+    if (oldest == grants_.end() || it->second.opened_ms < oldest->second.opened_ms) oldest = it;
+  }
+  if (open >= door_cap())
+    close_grant(oldest, str_cat("the door has ", std::to_string(open), " grants open, its most; the oldest makes room"));
 }
 
 void Grants::close(std::size_t door, const Address& source) {
@@ -183,7 +238,8 @@ void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why
 void Grants::expire(std::uint64_t now_ms) {
   for (auto it = grants_.begin(); it != grants_.end();) {
     auto next = std::next(it);
-    if (it->second.close_at_ms && *it->second.close_at_ms <= now_ms) close_grant(it, "open_for elapsed");
+    if (it->second.close_at_ms <= now_ms)
+      close_grant(it, config_.doors[it->first.first].open_for ? "open_for elapsed" : "max_grant_lifetime elapsed");
     it = next;
   }
 }
@@ -199,7 +255,7 @@ void Grants::shutdown() {
   const bool keep = config_.keep_grants_on_shutdown;
   for (auto it = grants_.begin(); it != grants_.end();) {
     auto next = std::next(it);
-    if (!keep || !it->second.close_at_ms) close_grant(it, "shutdown");
+    if (!keep || !it->second.record.deadline) close_grant(it, "shutdown");
     it = next;
   }
   if (!grants_.empty())
@@ -210,11 +266,10 @@ void Grants::shutdown() {
 
 std::optional<std::uint64_t> Grants::next_deadline_in(std::uint64_t now_ms) const {
   std::optional<std::uint64_t> soonest;
-  for (const auto& [key, grant] : grants_)
-    if (grant.close_at_ms) {
-      const std::uint64_t in = *grant.close_at_ms > now_ms ? *grant.close_at_ms - now_ms : 0;
-      soonest = soonest ? std::min(*soonest, in) : in;
-    }
+  for (const auto& [key, grant] : grants_) {
+    const std::uint64_t in = grant.close_at_ms > now_ms ? grant.close_at_ms - now_ms : 0;
+    soonest = soonest ? std::min(*soonest, in) : in;
+  }
   return soonest;
 }
 

@@ -17,13 +17,18 @@
 #include "core/open_limiter.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/journal.h"
+#include "daemon/helper/counted_lines.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
 
 // Open grants beyond this are refused: each costs firewall rules, and a flood of
-// matches from spoofed sources must not grow the firewall without end.
+// matches from spoofed sources must not grow the firewall without end. Each door's cap
+// keeps it below its share, so only grants whose close failed can fill it.
 inline constexpr std::size_t kMaxGrants = 4096;
+// A re-knock moves a grant's closing time only once this fraction of open_for (a
+// quarter) has passed since the last move.
+inline constexpr std::uint32_t kExtendFraction = 4;
 
 // The two clocks a grant needs: closing times run on the monotonic one, the journal
 // keeps deadlines on the wall clock (the next run's monotonic clock may start over).
@@ -36,7 +41,7 @@ class Grants {
  public:
   // Everything given must outlive the Grants; backend is config.firewall's.
   Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log, OpenLimits limits = {})
-      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits) {}
+      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits), refusals_(log, "opens refused"), reknocks_(log, "re-knocks") {}
 
   // A run's start: closes every grant the journal lists, each by its own backend's
   // means, except (with keep_grants_on_shutdown) unexpired ones of this backend for a
@@ -45,10 +50,15 @@ class Grants {
   // rewritten or the backend cannot start.
   std::expected<void, std::string> start(Clock now);
 
-  // Config door `door` opened for `source`: its ports are opened, journal first; an
-  // open grant only has its closing time moved to now + open_for. A door whose backend
-  // does not track it (exec without a stop command) just opens, every time. New
-  // opens pass the OpenLimiter first. An open the firewall refuses is undone and not
+  // Config door `door` opened for `source`: its ports are opened, journal first, until
+  // now + open_for, or at most config.max_grant_lifetime for a door without one. An
+  // open grant only has its closing time moved to now + open_for, and only once a
+  // quarter of open_for has passed since it was last set (re-knocks are counted, not
+  // each turned into a firewall command); a grant without open_for keeps its end. A
+  // door at config.max_grants_per_door closes its oldest grant to make room. A door whose backend
+  // does not track it (exec without a stop command) just opens, every time. A source
+  // check_source refuses (the sniffer checked it too) opens nothing. New opens pass
+  // the OpenLimiter first. An open the firewall refuses is undone and not
   // kept; if undoing fails too, the grant stays (journalled, closing as usual), since
   // it may be partly open.
   void open(std::size_t door, const Address& source, Clock now);
@@ -71,19 +81,29 @@ class Grants {
  private:
   using Key = std::pair<std::size_t, Address>;
   struct Grant {
-    std::optional<std::uint64_t> close_at_ms;
+    std::uint64_t close_at_ms = 0;
+    std::uint64_t opened_ms = 0;
     GrantRecord record;
   };
 
   void open_with(std::size_t door, const Address& source, Clock now, std::vector<KnockStep> ports,
                  std::optional<std::uint32_t> open_for);
   void close_grant(std::map<Key, Grant>::iterator it, std::string_view why);
+  // A match for a grant already open (see open()).
+  void reknock(std::size_t door, Grant& grant, const GrantRecord& record, Clock now,
+               std::optional<std::uint32_t> open_for);
+  // Below config.max_grants_per_door, and the door's share of kMaxGrants.
+  std::size_t door_cap() const;
+  // Closes the door's oldest grant if the door is at its cap.
+  void make_room(std::size_t door);
   // A previous run's grant, closed by the backend that opened it.
   void close_leftover(const GrantRecord& record);
   // Whether a previous run's grant becomes this run's; its config door in `door`.
   bool adoptable(const GrantRecord& record, std::int64_t now_s, std::size_t& door) const;
-  // Whether the limiter lets `source` open now; refusals are logged at most once a
-  // second, with how many there were.
+  // Whether check_source, against the host's addresses now, lets `source` knock on
+  // `door`; refusals go to refusals_.
+  bool valid_source(std::size_t door, const GrantRecord& record, std::uint64_t now_ms);
+  // Whether the limiter lets `source` open now; refusals go to refusals_.
   bool admit(const GrantRecord& record, std::uint64_t now_ms);
   // Writes every open grant, every grant whose close failed (and `extra`) to the
   // journal; logs a failure.
@@ -98,9 +118,8 @@ class Grants {
   // keeps them for the next start (and shutdown) to close again.
   std::vector<std::pair<std::size_t, GrantRecord>> unclosed_;  // config door, record
   OpenLimiter limiter_;
-  std::uint64_t refusals_ = 0;            // since the last refusal line
-  std::uint64_t refusal_logged_ms_ = 0;   // when that line was written
-  bool refusal_logged_ = false;
+  CountedLines refusals_;
+  CountedLines reknocks_;
 };
 
 }  // namespace sesame

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/str_cat.h"
+#include "daemon/sys/host_prefixes.h"
 
 namespace sesame {
 namespace {
@@ -244,9 +245,10 @@ TEST_F(GrantsTest, OpensAreRateLimited) {
   grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
   grants_->close(0, kA);
   grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
-  // Coalescing costs nothing: kB opens once and is knocked again.
+  // Coalescing costs nothing: kB opens once and is knocked again (late enough to
+  // move its closing time).
   grants_->open(0, kB, {.monotonic_ms = 0, .unix_s = kWall});
-  grants_->open(0, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(0, kB, {.monotonic_ms = 3000, .unix_s = kWall + 3});
   // All addresses: the global burst of 3 is used up. Refusals are logged at most once
   // a second, the next line counting them.
   const Address c = *Address::parse("198.18.0.9");
@@ -261,6 +263,96 @@ TEST_F(GrantsTest, OpensAreRateLimited) {
   EXPECT_NE(log.find("198.18.0.9: timed: refused, too many opens from all addresses (2 opens refused since the "
                      "last line)"),
             std::string::npos);
+}
+
+TEST_F(GrantsTest, SourcesNoKnockerHasOpenNothing) {
+  config_.doors[1].allow_link_local = true;  // "forever" lets link-local sources knock
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  std::vector<std::string> refused{"0.0.0.0", "::", "127.0.0.1", "::1", "224.0.0.1", "ff02::1",
+                                   "255.255.255.255", "fe80::1", "169.254.1.1"};
+  // One of the host's own addresses, whichever it has besides loopback.
+  const auto host = host_prefixes();
+  ASSERT_TRUE(host.has_value());
+  for (const LocalPrefix& p : *host)
+    if (!p.address.is_v4() || p.address.bytes()[12] != 127) {
+      refused.push_back(p.address.to_string());
+      break;
+    }
+  std::uint64_t ms = 0;
+  for (const std::string& text : refused) {
+    ms += 1000;  // a second apart, so that every refusal is logged
+    grants_->open(0, *Address::parse(text), {.monotonic_ms = ms, .unix_s = kWall});
+  }
+  EXPECT_TRUE(backend_->take().empty());
+  EXPECT_EQ(grants_->size(), 0u);
+  const std::string log = log_text();
+  EXPECT_NE(log.find("127.0.0.1: timed: refused, not a knocker's address (loopback)"), std::string::npos);
+  EXPECT_NE(log.find("ff02::1: timed: refused, not a knocker's address (multicast)"), std::string::npos);
+  EXPECT_NE(log.find("fe80::1: timed: refused, not a knocker's address (link_local)"), std::string::npos);
+  EXPECT_NE(log.find(str_cat(refused.back(), ": timed: refused, not a knocker's address (own_address)")),
+            std::string::npos);
+  // The door that opts in opens for a link-local source.
+  grants_->open(1, *Address::parse("fe80::1"), {.monotonic_ms = ms, .unix_s = kWall});
+  EXPECT_EQ(backend_->take(), (Calls{"open 1 fe80::1 43200s"}));
+}
+
+TEST_F(GrantsTest, AGrantWithoutOpenForEndsAtTheMaxLifetime) {
+  config_.max_grant_lifetime = 100;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  grants_->open(1, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  EXPECT_EQ(backend_->take(), (Calls{"open 1 198.18.0.2 100s"}));  // nft: a kernel timeout too
+  EXPECT_EQ(grants_->next_deadline_in(0), 100'000u);
+  // A re-knock does not push the end back.
+  grants_->open(1, kA, {.monotonic_ms = 60'000, .unix_s = kWall + 60});
+  EXPECT_TRUE(backend_->take().empty());
+  EXPECT_EQ(grants_->next_deadline_in(60'000), 40'000u);
+  grants_->expire(100'000);
+  EXPECT_EQ(backend_->take(), (Calls{"close 1 198.18.0.2"}));
+  const std::string log = log_text();
+  EXPECT_NE(log.find("198.18.0.2: forever: opened 2222/tcp until its close sequence, 100s at most"), std::string::npos);
+  EXPECT_NE(log.find("198.18.0.2: forever: closed 2222/tcp (max_grant_lifetime elapsed)"), std::string::npos);
+  EXPECT_TRUE(journal().empty());
+}
+
+TEST_F(GrantsTest, ADoorAtItsCapClosesItsOldestGrant) {
+  config_.max_grants_per_door = 2;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  const Address a3 = *Address::parse("198.18.0.3");
+  grants_->open(1, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(1, kB, {.monotonic_ms = 1, .unix_s = kWall});
+  grants_->open(0, a3, {.monotonic_ms = 2, .unix_s = kWall});  // another door: its own cap
+  grants_->open(1, a3, {.monotonic_ms = 3, .unix_s = kWall});
+  EXPECT_EQ(backend_->take(), (Calls{"open 1 198.18.0.2 43200s", "open 1 2001:2::3 43200s", "open 0 198.18.0.3 10s",
+                                     "close 1 198.18.0.2", "open 1 198.18.0.3 43200s"}));
+  EXPECT_EQ(grants_->size(), 3u);
+  EXPECT_NE(log_text().find("198.18.0.2: forever: closed 2222/tcp (the door has 2 grants open, its most; the oldest "
+                            "makes room)"),
+            std::string::npos);
+}
+
+TEST_F(GrantsTest, ReknocksMoveTheCloseAtMostOncePerQuarterOfOpenFor) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  // 300 re-knocks in the next 300 ms: none moves the close (open_for is 10 s), one line.
+  for (std::uint64_t ms = 1000; ms < 1300; ++ms) grants_->open(0, kA, {.monotonic_ms = ms, .unix_s = kWall + 1});
+  EXPECT_EQ(backend_->take(), (Calls{"open 0 198.18.0.2 10s"}));
+  EXPECT_EQ(grants_->next_deadline_in(1300), 8700u);
+  // 2.5 s after the open: moved, and the line counts the re-knocks it stands for.
+  grants_->open(0, kA, {.monotonic_ms = 2500, .unix_s = kWall + 2});
+  EXPECT_EQ(backend_->take(), (Calls{"extend 0 198.18.0.2 10s"}));
+  EXPECT_EQ(grants_->next_deadline_in(2500), 10'000u);
+  const std::string log = log_text();
+  EXPECT_NE(log.find("198.18.0.2: timed: already open, closes in 9s (moved less than 2s ago)\n"), std::string::npos);
+  EXPECT_NE(log.find("198.18.0.2: timed: already open, closes in 10s (300 re-knocks since the last line)"),
+            std::string::npos);
+  std::size_t lines = 0;
+  for (std::size_t at = log.find("already open"); at != std::string::npos; at = log.find("already open", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 2u);
 }
 
 }  // namespace

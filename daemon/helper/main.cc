@@ -35,6 +35,7 @@
 #include "daemon/sys/log.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sys/seccomp.h"
+#include "daemon/sys/strict_modes.h"
 #include "daemon/sys/unique_fd.h"
 
 namespace sesame {
@@ -106,6 +107,8 @@ int run(int argc, char** argv) {
   auto parsed = load_config_file(args->config_path);
   if (!parsed) return fail(format_config_error(parsed.error()));
   if (auto refusal = shell_command_refusal(*parsed)) return fail(format_config_error(*refusal));
+  if (auto refusal = strict_modes_refusal(args->config_path, parsed->config))
+    return fail(format_config_error(*refusal));
   const Config config = std::move(parsed->config);
   const MatcherDoors doors = matcher_doors(config);
 

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "core/str_cat.h"
+#include "daemon/sniffer/vlans.h"
 
 namespace sesame {
 namespace {
@@ -63,7 +64,7 @@ std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const 
     const unsigned index = if_nametoindex(name.c_str());
     if (index == 0) return std::unexpected(sys_error(str_cat("interface ", name)));
     if (auto ok = check_ethernet(name); !ok) return std::unexpected(ok.error());
-    out.push_back({name, index, {}});
+    out.push_back({name, index, {}, vlan_ids_on(name)});
   }
   if (auto ok = read_addresses(out, ipv4_only); !ok) return std::unexpected(ok.error());
   return out;

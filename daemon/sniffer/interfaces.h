@@ -1,6 +1,7 @@
 // find_interfaces: the network interfaces sesamed listens on and their addresses.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <span>
 #include <string>
@@ -17,6 +18,8 @@ struct Interface {
   // Every address the interface holds (IPv6 ones left out with ipv4_only): the
   // destinations a door without a target accepts, as knockd's "dst host" filter.
   std::vector<Address> addresses;
+  // The IDs of the host's VLAN interfaces on this one, read at start (vlans.h).
+  std::vector<std::uint16_t> vlan_ids;
 };
 
 // Looks up each named interface. Fails if one does not exist, is not Ethernet (or

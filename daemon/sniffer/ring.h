@@ -52,6 +52,7 @@ struct RingFrame {
   std::uint32_t sec = 0;                // kernel receive time (CLOCK_REALTIME)
   std::uint32_t nsec = 0;
   bool vlan_tag_out_of_band = false;    // the NIC or the stack stripped a VLAN tag
+  std::uint16_t vlan_tci = 0;           // that tag's TCI
 };
 
 class Ring {
@@ -120,7 +121,8 @@ class Ring {
       on_frame(RingFrame{{base + offset + h->tp_mac, h->tp_snaplen},
                          h->tp_sec,
                          h->tp_nsec,
-                         (h->tp_status & TP_STATUS_VLAN_VALID) != 0});
+                         (h->tp_status & TP_STATUS_VLAN_VALID) != 0,
+                         static_cast<std::uint16_t>(h->hv1.tp_vlan_tci)});
       if (h->tp_next_offset == 0) return;
       offset += h->tp_next_offset;
     }

@@ -1,7 +1,10 @@
 // build_ruleset: config to matcher and filter, one source of truth for both.
 #include "daemon/sniffer/ruleset.h"
 
+#include <algorithm>
+
 #include "core/str_cat.h"
+#include "daemon/sys/host_prefixes.h"
 
 namespace sesame {
 
@@ -26,8 +29,14 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
   }
   auto filter = knock_filter(filtered, local, ipv4_only, matcher->scan_guard());
   if (!filter) return std::unexpected(str_cat("kernel filter: ", filter.error().message));
+  auto host = host_prefixes();
+  if (!host) return std::unexpected(format_sys_error(host.error()));
+  const bool any_link_local = std::ranges::any_of(config.doors, &ConfigDoor::allow_link_local);
+  std::vector<std::vector<std::uint16_t>> vlan_ids;
+  for (const Interface& i : interfaces) vlan_ids.push_back(i.vlan_ids);
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
-                                                 std::move(*matcher), std::move(*filter), std::move(spa_doors)});
+                                                 std::move(*matcher), std::move(*filter), std::move(spa_doors),
+                                                 std::move(*host), any_link_local, std::move(vlan_ids)});
 }
 
 }  // namespace sesame

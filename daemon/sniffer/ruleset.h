@@ -13,6 +13,7 @@
 #include "core/config/config.h"
 #include "core/matcher.h"
 #include "core/spa/spa_gate.h"
+#include "core/source_check.h"
 #include "daemon/sniffer/interfaces.h"
 
 namespace sesame {
@@ -25,11 +26,19 @@ struct Ruleset {
   KnockFilter filter;
   // The SPA doors, for each worker's SpaGate (which keeps its own replay cache and budgets).
   std::vector<SpaGateDoor> spa_doors;
+  // Every address and prefix the host holds, for check_source, and whether any door
+  // lets link-local sources knock (the sniffer then checks the door at the open).
+  std::vector<LocalPrefix> host_prefixes;
+  bool any_link_local = false;
+  // Per interface, in the order of the rings: the VLAN IDs tagged frames may carry
+  // (those of the host's VLAN interfaces on it), unless config.any_vlan.
+  std::vector<std::vector<std::uint16_t>> vlan_ids;
 };
 
-// Builds every part, or fails with the first part's reason (matcher, filter). The
-// filter also passes UDP to every SPA door's port. The
-// local addresses are those of `interfaces`, without IPv6 if ipv4_only.
+// Builds every part, or fails with the first part's reason (matcher, filter, the
+// host's addresses). The filter also passes UDP to every SPA door's port. The local
+// addresses are those of `interfaces`, without IPv6 if ipv4_only; host_prefixes are
+// every interface's.
 std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
     Config config, std::span<const Interface> interfaces, bool ipv4_only);
 

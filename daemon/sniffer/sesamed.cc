@@ -33,6 +33,7 @@
 #include "daemon/sniffer/ring.h"
 #include "daemon/sniffer/ruleset.h"
 #include "daemon/sys/seccomp.h"
+#include "daemon/sys/strict_modes.h"
 #include "daemon/sniffer/sesamed_args.h"
 #include "daemon/sniffer/statistics.h"
 #include "daemon/sniffer/worker.h"
@@ -77,6 +78,10 @@ std::optional<Config> read_config(const SesamedArgs& args, const Log* log) {
   };
   if (!parsed) {
     say(format_config_error(parsed.error()));
+    return std::nullopt;
+  }
+  if (auto refusal = strict_modes_refusal(args.config_path, parsed->config)) {
+    say(format_config_error(*refusal));
     return std::nullopt;
   }
   for (const ConfigError& w : parsed->warnings) say(format_config_warning(w));

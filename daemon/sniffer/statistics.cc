@@ -34,6 +34,8 @@ void add(SnifferCounters& into, const SnifferCounters& from) {
   into.frames += from.frames;
   for (std::size_t i = 0; i < kRejectCount; ++i) into.rejects[i] += from.rejects[i];
   into.ipv6_ignored += from.ipv6_ignored;
+  for (std::size_t i = 0; i < kSourceRejectCount; ++i) into.source_rejects[i] += from.source_rejects[i];
+  into.foreign_vlan += from.foreign_vlan;
   add(into.detector, from.detector);
   add(into.table, from.table);
   into.sources += from.sources;
@@ -52,7 +54,12 @@ std::string format_statistics(const SnifferCounters& c, const RingStatistics& ke
   out += str_cat(", sources ", n(c.sources), " (evicted ", n(c.table.evictions), ", refused ",
                  n(c.table.refusals), ")");
   if (c.ipv6_ignored != 0) out += str_cat(", ipv6 ignored ", n(c.ipv6_ignored));
+  if (c.foreign_vlan != 0) out += str_cat(", foreign vlan ", n(c.foreign_vlan));
   if (c.lines_suppressed != 0) out += str_cat(", log lines suppressed ", n(c.lines_suppressed));
+  std::string sources;
+  for (std::size_t i = 0; i < kSourceRejectCount; ++i)
+    if (c.source_rejects[i] != 0) sources += str_cat(" ", kSourceRejectNames[i].name, " ", n(c.source_rejects[i]));
+  out += str_cat(", bad sources:", sources.empty() ? std::string(" none") : sources);
   std::string rejects;
   for (std::size_t i = 0; i < kRejectCount; ++i)
     if (c.rejects[i] != 0) rejects += str_cat(" ", kRejectNames[i].name, " ", n(c.rejects[i]));

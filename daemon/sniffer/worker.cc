@@ -5,11 +5,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 #include "core/config/config_values.h"
 #include "core/packet.h"
+#include "core/source_check.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -98,21 +100,21 @@ std::expected<void, SysError> Worker::run() {
       } else if (c.result < 0) {
         return std::unexpected(SysError{str_cat("io_uring poll on ", rings_[c.tag].interface()), -c.result});
       } else {
-        drain(rings_[c.tag]);
+        drain(c.tag);
       }
     }
   }
 }
 
-void Worker::drain(Ring& ring) {
-  ring.drain([this](const RingFrame& f) { on_frame(f); }, [this] { apply_window(); });
+void Worker::drain(std::size_t ring) {
+  rings_[ring].drain([this, ring](const RingFrame& f) { on_frame(f, ring); }, [this] { apply_window(); });
 }
 
 void Worker::drain_all() {
-  for (Ring& r : rings_) drain(r);
+  for (std::size_t i = 0; i < rings_.size(); ++i) drain(i);
 }
 
-void Worker::on_frame(const RingFrame& frame) {
+void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
   ++counters_.frames;
   const auto knock = parse_frame(frame.bytes, frame.vlan_tag_out_of_band);
   if (!knock) {
@@ -122,6 +124,19 @@ void Worker::on_frame(const RingFrame& frame) {
   // The filter drops IPv6 under -4, except inside a VLAN tag it leaves to the parser.
   if (ipv4_only_ && !knock->dst.is_v4()) {
     ++counters_.ipv6_ignored;
+    return;
+  }
+  // A VLAN the host has no interface for: the kernel delivers the frame to no socket
+  // but this one, so no knocker's packet arrives this way.
+  const std::uint16_t vlan = frame.vlan_tag_out_of_band ? frame.vlan_tci & 0x0fff : knock->vlan_id;
+  if (vlan != 0 && !ruleset_->config.any_vlan && std::ranges::find(ruleset_->vlan_ids[ring], vlan) ==
+                                                     ruleset_->vlan_ids[ring].end()) {
+    ++counters_.foreign_vlan;
+    return;
+  }
+  // Forged or the host's own: never a knocker (the helper checks again).
+  if (const auto bad = check_source(knock->src, ruleset_->host_prefixes, ruleset_->any_link_local)) {
+    ++counters_.source_rejects[std::to_underlying(*bad)];
     return;
   }
   if (knock->protocol == Protocol::kUdp && spa_gate_->listens_on(knock->dst_port)) {
@@ -148,6 +163,12 @@ void Worker::apply_oldest() {
 }
 
 void Worker::report(const Address& source, const DoorEvent& event) {
+  // A link-local source got this far because another door lets it knock.
+  if (event.kind == DoorEventKind::kOpen && is_link_local(source) &&
+      !ruleset_->config.doors[ruleset_->doors.origins[event.door].config_door].allow_link_local) {
+    ++counters_.source_rejects[std::to_underlying(SourceReject::kLinkLocal)];
+    return;
+  }
   // knockd logs no wrong knocks; -v shows them.
   if (event.kind == DoorEventKind::kFail && !log_.verbose()) return;
   if (event.kind != DoorEventKind::kOpen) {

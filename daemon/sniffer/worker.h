@@ -60,9 +60,10 @@ class Worker {
   void start_detector(std::shared_ptr<const Ruleset> ruleset);
   // Reads every retired block of the ring; the knocks in them are applied before each
   // block goes back to the kernel.
-  void drain(Ring& ring);
+  void drain(std::size_t ring);
   void drain_all();
-  void on_frame(const RingFrame& frame);
+  // `ring` indexes rings_ (and the ruleset's per-interface lists).
+  void on_frame(const RingFrame& frame, std::size_t ring);
   void apply_window();
   void apply_oldest();
   void report(const Address& source, const DoorEvent& event);
