@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <vector>
 
-  // Every grant ends: after open_for, or at the latest after the longest lifetime.
-  const std::uint32_t lifetime = open_for.value_or(config_.max_grant_lifetime);
-  if (open_for) record.deadline = now.unix_s + *open_for;
-  if (!valid_source(door, record, now.monotonic_ms)) return;
+#include "core/config/config_values.h"
+#include "core/source_check.h"
 #include "core/str_cat.h"
 #include "daemon/sys/host_prefixes.h"
 
@@ -123,7 +121,10 @@ void Grants::open_with(std::size_t door, const Address& source, Clock now, std::
   const ConfigDoor& d = config_.doors[door];
   GrantRecord record{.backend = config_.firewall, .source = source, .ports = std::move(ports), .deadline = {},
                      .door = d.door.name};
-    reknock(door, it->second, record, now, open_for);
+  // Every grant ends: after open_for, or at the latest after the longest lifetime.
+  const std::uint32_t lifetime = open_for.value_or(config_.max_grant_lifetime);
+  if (open_for) record.deadline = now.unix_s + *open_for;
+  if (!valid_source(door, record, now.monotonic_ms)) return;
   if (!backend_.tracks(door, source)) {
     if (!admit(record, now.monotonic_ms)) return;
     const bool ok = backend_.open(door, record, open_for);
@@ -132,8 +133,7 @@ void Grants::open_with(std::size_t door, const Address& source, Clock now, std::
     return;
   }
   if (auto it = grants_.find({door, source}); it != grants_.end()) {
-  // nft: the kernel closes a grant without open_for at the end of its lifetime too.
-  if (!backend_.open(door, record, lifetime)) {
+    reknock(door, it->second, record, now, open_for);
     return;
   }
   if (grants_.size() + unclosed_.size() >= kMaxGrants) {
@@ -149,12 +149,8 @@ void Grants::open_with(std::size_t door, const Address& source, Clock now, std::
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
-<<<<<<< HEAD
-  if (!backend_.open(door, record, open_for)) {
-=======
   // nft: the kernel closes a grant without open_for at the end of its lifetime too.
   if (!backend_.open(door, record, lifetime)) {
->>>>>>> i16
     // Nothing half-applied: whatever part did open is closed again.
     if (backend_.close(door, record)) {
       save_journal();
