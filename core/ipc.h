@@ -1,5 +1,6 @@
-// IPC: the one message the sniffer sends the helper, "matcher door N matched for
-// address A", as a fixed 24-byte record with a version, and its strict decoder.
+// IPC: the message the sniffer sends the helper, "matcher door N matched for
+// address A", as a fixed 24-byte record with a version, and its strict decoder. The
+// one-time sequence messages, both ways, are in core/one_time_update.h.
 #pragma once
 
 #include <array>
@@ -22,7 +23,9 @@ inline constexpr std::size_t kIpcMessageSize = 24;
 
 // Wire values, append-only: a retired type stays reserved.
 enum class IpcType : std::uint8_t {
-  kMatch = 1,  // matcher door N matched for address A
+  kMatch = 1,           // matcher door N matched for address A
+  kOneTimeSequence = 2,  // helper to sniffer: door N's one-time sequence is now S (core/one_time_update.h)
+  kOneTimeInForce = 3,   // sniffer to helper: generation G of door N's sequence is in force
 };
 
 // Address family byte: what the 16 address bytes must hold.
@@ -45,15 +48,17 @@ enum class IpcReject : std::uint8_t {
   kFamily,    // not a known IpcFamily
   kReserved,  // the reserved byte is not zero
   kAddress,   // the address bytes do not belong to the family
+  kProtocol,  // a knock step's protocol byte is neither TCP nor UDP
 };
 
-inline constexpr std::array<EnumName<IpcReject>, 6> kIpcRejectNames{{
+inline constexpr std::array<EnumName<IpcReject>, 7> kIpcRejectNames{{
     {IpcReject::kSize, "wrong message size"},
     {IpcReject::kVersion, "unknown version"},
     {IpcReject::kType, "unknown message type"},
     {IpcReject::kFamily, "unknown address family"},
     {IpcReject::kReserved, "reserved byte set"},
     {IpcReject::kAddress, "address does not match its family"},
+    {IpcReject::kProtocol, "unknown knock protocol"},
 }};
 
 static_assert(names_in_value_order(kIpcRejectNames),

@@ -6,6 +6,7 @@
 
 #include "core/config/config.h"
 #include "daemon/helper/grants.h"
+#include "daemon/helper/one_time_doors.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
@@ -15,6 +16,8 @@ struct HelperState {
   Grants& grants;
   const Log& log;
   Clock now;  // when the message arrived
+  OneTimeDoors* one_time = nullptr;  // null: no door has one-time sequences
+  int sniffer = -1;                  // the socket one-time updates go back on
 };
 
 // Acts on one message from the sniffer. Returns false when the peer must be dropped:

@@ -136,7 +136,9 @@ int run(int argc, char** argv) {
   log.line(str_cat("helper: ready, ", firewall_backend_name(config.firewall), " backend, journal ",
                    journal->path()));
 
-  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}};
+  OneTimeDoors one_time(config, doors, log);
+  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}, .one_time = &one_time,
+                    .sniffer = peer.get()};
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();

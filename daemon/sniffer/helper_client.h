@@ -1,5 +1,6 @@
 // HelperClient: the sniffer's only way to the helper. It starts sesame-helper over a
-// socketpair while sesamed is still root, and then sends it one thing: report_match.
+// socketpair while sesamed is still root, and then sends it report_match; the helper's
+// only message back is a one-time door's next sequence, which the sniffer confirms.
 #pragma once
 
 #include <sys/types.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/one_time_update.h"
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -20,7 +22,8 @@ namespace sesame {
 class HelperClient {
  public:
   // Starts `helper_path` with `args` and its end of a SOCK_SEQPACKET socketpair on
-  // descriptor 3, every signal at its default and unblocked. Fails if it cannot start.
+  // descriptor 3, every signal at its default and unblocked. A message from the helper
+  // raises SIGIO in this process. Fails if it cannot start.
   static std::expected<HelperClient, SysError> start(const std::string& helper_path,
                                                      const std::vector<std::string>& args);
 
@@ -33,6 +36,12 @@ class HelperClient {
   // "Matcher door `door` matched for `source`." Thread-safe (one send per message) and
   // never blocks: fails when the helper is gone or has not kept up.
   std::expected<void, SysError> report_match(std::uint32_t door, const Address& source) const;
+
+  // The helper's next one-time update, nullopt when none is waiting. Fails when the
+  // socket fails or the helper sent something malformed (with why).
+  std::expected<std::optional<OneTimeUpdate>, std::string> next_update() const;
+  // "The update is in force": every worker matches with it.
+  std::expected<void, SysError> confirm(const OneTimeInForce& in_force) const;
 
   // If the helper has exited, how ("exited with status 1", "killed by signal 9").
   std::optional<std::string> exited();

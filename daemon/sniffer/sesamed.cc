@@ -162,6 +162,56 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   return *next;
 }
 
+// The helper's one-time updates: each puts a door's next sequence in force (an empty
+// one disables the door), waits until every worker matches with it, and confirms, after
+// which the helper opens the door again. Returns the ruleset now in force; a failure
+// is logged and leaves the door shut, as the helper waits for a confirmation.
+std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helper,
+                                                       std::shared_ptr<const Ruleset> running,
+                                                       std::span<const std::unique_ptr<Worker>> workers,
+                                                       std::span<const Interface> interfaces, bool ipv4_only,
+                                                       const Log& log) {
+  for (;;) {
+    auto update = helper.next_update();
+    if (!update) {
+      log.line(str_cat("error: ", update.error()));
+      return running;
+    }
+    if (!*update) return running;
+    const OneTimeUpdate& u = **update;
+    if (u.door >= running->doors.origins.size()) {
+      log.line(str_cat("error: sesame-helper sent a one-time sequence for door ", std::to_string(u.door),
+                       ", which this config does not have"));
+      continue;
+    }
+    Config config = running->config;
+    ConfigDoor& door = config.doors[running->doors.origins[u.door].config_door];
+    door.door.sequence = u.sequence;
+    auto next = build_ruleset(std::move(config), interfaces, ipv4_only);
+    if (!next) {
+      log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
+      continue;
+    }
+    if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
+      (void)attach_filters(workers, running->filter.program);
+      log.line(str_cat("error: ", door.door.name, ": ", format_sys_error(ok.error())));
+      continue;
+    }
+    for (const auto& w : workers) w->reload(*next);
+    // Each worker takes it at its next wakeup, which the reload itself causes.
+    while (!std::ranges::all_of(workers, [](const auto& w) { return w->took_reload(); })) {
+      const timespec millisecond{0, 1'000'000};
+      nanosleep(&millisecond, nullptr);
+    }
+    running = std::move(*next);
+    log.line(u.sequence.empty() ? str_cat(door.door.name, ": disabled, no one-time sequence left")
+                                : str_cat(door.door.name, ": next one-time sequence in force (line ",
+                                          std::to_string(u.line), ")"));
+    if (auto sent = helper.confirm({.door = u.door, .generation = u.generation}); !sent)
+      log.line(str_cat("error: ", format_sys_error(sent.error())));
+  }
+}
+
 int run(int argc, char** argv) {
   // 1. The command line.
   const std::vector<std::string_view> arg_list(argv + 1, argv + argc);
@@ -216,10 +266,10 @@ int run(int argc, char** argv) {
 
   // 6. Signals are taken synchronously by the main thread; every thread started from
   //    here on inherits the mask (the helper gets its signals back). SIGCHLD says the
-  //    helper died.
+  //    helper died, SIGIO that it sent a one-time door's next sequence.
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGIO}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // 7. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
@@ -310,6 +360,8 @@ int run(int argc, char** argv) {
         log.line(str_cat("reload failed: ", next.error(), "; keeping the running config"));
       }
       notify_ready();
+    } else if (got == SIGIO && helper) {
+      ruleset = follow_one_time_updates(*helper, ruleset, workers, *interfaces, args->ipv4_only, log);
     } else if (got == SIGTERM || got == SIGINT) {
       break;
     } else if (got == SIGCHLD && helper) {

@@ -96,10 +96,14 @@ TEST_F(ConfigFileTest, MarkingUsesUpSequencesInPlace) {
   ASSERT_TRUE(p.has_value()) << format_config_error(p.error());
   ASSERT_EQ(p->config.doors[0].door.sequence,
             (Steps{{Protocol::kTcp, 1000}, {Protocol::kTcp, 2000}}));
-  ASSERT_TRUE(mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence).has_value());
+  ::chmod(otp.c_str(), 0640);
+  ASSERT_EQ(::stat(otp.c_str(), &before), 0);
+  const auto marked = mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence);
+  ASSERT_TRUE(marked.has_value());
   std::string expected = original;
   expected[32] = '#';
   EXPECT_EQ(read(otp), expected);
+  EXPECT_EQ(*marked, expected);
 
   p = load_config_file(conf);
   ASSERT_TRUE(p.has_value()) << format_config_error(p.error());
@@ -110,8 +114,13 @@ TEST_F(ConfigFileTest, MarkingUsesUpSequencesInPlace) {
   EXPECT_EQ(read(otp), expected);
   struct stat after {};
   ASSERT_EQ(::stat(otp.c_str(), &after), 0);
-  EXPECT_EQ(after.st_ino, before.st_ino);  // written in place, as knockd does
+  // A new file renamed over the old (never torn by a crash), with its owner and mode.
+  EXPECT_NE(after.st_ino, before.st_ino);
   EXPECT_EQ(after.st_size, before.st_size);
+  EXPECT_EQ(after.st_mode, before.st_mode);
+  EXPECT_EQ(after.st_uid, before.st_uid);
+  EXPECT_EQ(after.st_gid, before.st_gid);
+  EXPECT_FALSE(std::filesystem::exists(otp + ".sesame-tmp"));
 
   // Used up: the door cannot start, as knockd refuses to start.
   const auto none = load_config_file(conf);
