@@ -3,7 +3,8 @@
 # sesame-helper (exec backend) read an unchanged knockd.conf whose door takes its
 # sequences from a file. A sequence opens once: knocked again it opens nothing (shown by
 # a later knock on another door that opens), also after a SIGHUP reload and after a
-# restart; the next line opens next; the last one disables the door with knockd's line.
+# restart; the next line opens next; the last one disables the door with knockd's line,
+# and a restart then runs the other door and logs why this one is disabled.
 # The file is then byte for byte what Debian's knockd 0.8 makes of a copy knocked the
 # same way, and keeps its owner and mode.
 #
@@ -116,6 +117,13 @@ wait_for_line "$LOG" "oneTime: disabled, no one-time sequence left" 5 && ok "sni
   fail "sniffer did not disable the door"
 expect_nothing "line 5 again" 3001:udp 3002 3003
 stop_both
+# Started with the file used up, sesamed runs the other door and says why this one is off.
+start_both -u nobody
+grep -Fq "error: door oneTime disabled: $SES/knockd.conf:6: One_Time_Sequences: $SES/ssh.seq: no unused sequence left" "$LOG" &&
+  ok "a used-up door is disabled at start, with its line" || fail "no 'disabled' line at start: $(grep -F oneTime "$LOG" | tail -3)"
+expect_nothing "line 5 after a restart" 3001:udp 3002 3003
+stop_both
+grep -Fq "error: 1 door disabled: oneTime" "$LOG" && ok "the statistics line names it" || fail "statistics line without the disabled door"
 
 # Debian's knockd, the same knocks on its own copy.
 write_conf "$KND" "$WORK/knockd.log"

@@ -25,6 +25,11 @@ bool handle_match(std::span<const std::uint8_t> message, HelperState& state) {
     return false;
   }
   const MatcherDoorOrigin origin = state.doors.origins[report->door];
+  if (state.doors.doors[report->door].sequence.empty()) {
+    // The helper's own reading disabled this door (or its one-time file ran out).
+    state.log.line(str_cat(state.doors.doors[report->door].name, ": not opened: the door is disabled"));
+    return true;
+  }
   if (origin.action == DoorAction::kClose) {
     state.grants.close(origin.config_door, report->source);
     return true;

@@ -38,7 +38,8 @@ bool ExecBackend::open(std::size_t door, const GrantRecord& record, std::optiona
 std::vector<std::string> ExecBackend::programs() const {
   std::vector<std::string> out;
   for (const ConfigDoor& d : config_.doors)
-    for (const auto* c : {&d.exec.start, &d.exec.start6, &d.exec.stop, &d.exec.stop6})
+    if (!d.disabled)
+      for (const auto* c : {&d.exec.start, &d.exec.start6, &d.exec.stop, &d.exec.stop6})
       if (*c && !(*c)->argv.empty()) out.push_back((*c)->argv[0]);
   return out;
 }

@@ -104,7 +104,6 @@ int run(int argc, char** argv) {
   // The helper's own reading of the config: it never takes a door's meaning from the sniffer.
   auto parsed = load_config_file(args->config_path);
   if (!parsed) return fail(format_config_error(parsed.error()));
-  if (auto refusal = shell_command_refusal(*parsed)) return fail(format_config_error(*refusal));
   const Config config = std::move(parsed->config);
   const MatcherDoors doors = matcher_doors(config);
 

@@ -27,7 +27,9 @@
 #include "daemon/sys/config_file.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sniffer/interfaces.h"
+#include "core/config/machine_checks.h"
 #include "daemon/sys/log.h"
+#include "daemon/sys/machine_probe.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sniffer/random.h"
 #include "daemon/sniffer/ring.h"
@@ -107,12 +109,15 @@ RingStatistics collect_ring_statistics(std::span<const std::unique_ptr<Worker>> 
   return total;
 }
 
-// Logs the statistics line. `kernel` accumulates PACKET_STATISTICS, which resets on read.
-void log_statistics(std::span<const std::unique_ptr<Worker>> workers, RingStatistics& kernel, const Log& log) {
+// Logs the statistics line, with the doors that cannot work. `kernel` accumulates
+// PACKET_STATISTICS, which resets on read.
+void log_statistics(std::span<const std::unique_ptr<Worker>> workers, RingStatistics& kernel, const Config& config,
+                    const Log& log) {
   add(kernel, collect_ring_statistics(workers, log));
   SnifferCounters total;
   for (const auto& w : workers) add(total, w->counters());
-  log.line(format_statistics(total, kernel));
+  const std::string disabled = disabled_doors_summary(config);
+  log.line(str_cat(format_statistics(total, kernel), disabled.empty() ? "" : "; error: ", disabled));
 }
 
 // Every ring's socket filter, swapped in place.
@@ -229,11 +234,19 @@ int run(int argc, char** argv) {
   // 2. The config file (TOML or knockd.conf), overridden by the command line.
   std::optional<Config> config = read_config(*args, nullptr);
   if (!config) return 1;
+  //    What this machine lacks stops every door: an interface, the log file, or no
+  //    door left that works (a door that cannot work is only disabled, below).
+  if (const auto problems = start_problems(*config, args->config_path, machine_probe()); !problems.empty()) {
+    for (const ConfigError& e : problems) std::fputs(format_config_error(e).c_str(), stderr);
+    return fail("nothing can work; not starting");
+  }
 
   // 3. The log, opened as root: its file may live where the user cannot create it.
   auto log_or = Log::open(config->log, args->verbose);
   if (!log_or) return fail(format_sys_error(log_or.error()));
   const Log log = std::move(*log_or);
+  for (const ConfigDoor& d : config->doors)
+    if (d.disabled) log.line(str_cat("error: door ", d.door.name, " disabled: ", disabled_reason(d)));
 
   // 4. The interfaces and their addresses (the destinations doors without a target
   //    accept), then the matcher and the kernel filter built from the doors.
@@ -371,7 +384,7 @@ int run(int argc, char** argv) {
         break;
       }
     } else if (got < 0 && errno == EAGAIN) {
-      log_statistics(workers, kernel, log);
+      log_statistics(workers, kernel, ruleset->config, log);
     }
   }
 
@@ -379,7 +392,7 @@ int run(int argc, char** argv) {
   notify_systemd(log, "STOPPING=1");
   for (const auto& w : workers) w->stop();
   threads.clear();
-  log_statistics(workers, kernel, log);
+  log_statistics(workers, kernel, ruleset->config, log);
   // The helper sees the socket close, closes every grant it holds, and exits.
   helper.reset();
   log.line("shutting down");

@@ -12,6 +12,7 @@
 #include "core/config/config_values.h"
 #include "core/config/one_time_sequences.h"
 #include "core/str_cat.h"
+#include "daemon/sys/machine_probe.h"
 
 namespace sesame {
 namespace {
@@ -75,7 +76,9 @@ std::expected<ParsedConfig, ConfigError> load_config_file(const std::string& pat
   const auto text = read_config_text(path);
   if (!text) return std::unexpected(text.error());
   const ReadFile read = file_system_reader();
-  return format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
+  auto parsed = format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
+  if (parsed) disable_doors_that_cannot_run(parsed->config, path, machine_probe());
+  return parsed;
 }
 
 std::expected<std::string, ConfigError> mark_one_time_sequence_used(const std::string& path,

@@ -28,7 +28,9 @@ std::expected<std::string, ConfigError> read_config_text(const std::string& path
 ReadFile file_system_reader();
 
 // Reads and parses the config at `path`, detecting its format unless `format` is given,
-// one-time sequence files included. Errors name `path` (or the one-time file).
+// one-time sequence files included, and disables the doors this machine cannot run
+// (disable_doors_that_cannot_run): sesamed, sesame-helper and `sesame check` all load
+// through here. Errors name `path` (or the one-time file).
 std::expected<ParsedConfig, ConfigError> load_config_file(
     const std::string& path, std::optional<ConfigFormat> format = std::nullopt);
 
