@@ -237,8 +237,10 @@ int run(int argc, char** argv) {
   //    What this machine lacks stops every door: an interface, the log file, or no
   //    door left that works (a door that cannot work is only disabled, below).
   if (const auto problems = start_problems(*config, args->config_path, machine_probe()); !problems.empty()) {
+    for (const ConfigDoor& d : config->doors)
+      if (d.disabled) std::fputs(format_config_error(*d.disabled).c_str(), stderr);
     for (const ConfigError& e : problems) std::fputs(format_config_error(e).c_str(), stderr);
-    return fail("nothing can work; not starting");
+    return fail(str_cat("not starting: ", door_summary(*config)));
   }
 
   // 3. The log, opened as root: its file may live where the user cannot create it.
@@ -304,8 +306,9 @@ int run(int argc, char** argv) {
   //    closes what a previous run left open before it serves matches.
   std::optional<HelperClient> helper;
   if (!args->dry_run) {
-    auto started = HelperClient::start(
-        args->helper_path, {"-c", args->config_path, "--state-dir", args->state_dir});
+    std::vector<std::string> helper_args{"-c", args->config_path, "--state-dir", args->state_dir};
+    if (args->verbose) helper_args.push_back("-v");  // its lines on stderr too
+    auto started = HelperClient::start(args->helper_path, helper_args);
     if (!started) return fail(log, format_sys_error(started.error()));
     helper.emplace(std::move(*started));
   }
