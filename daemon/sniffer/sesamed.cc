@@ -25,6 +25,7 @@
 #include "core/config/config_error.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
+#include "daemon/sniffer/detach.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sniffer/interfaces.h"
 #include "core/config/machine_checks.h"
@@ -226,8 +227,8 @@ int run(int argc, char** argv) {
     std::fputs(sesamed_usage().c_str(), stderr);
     return 2;
   }
-  if (args->help) {
-    std::fputs(sesamed_usage().c_str(), stdout);
+  if (args->help || args->version) {
+    std::fputs((args->help ? sesamed_usage() : sesamed_version()).c_str(), stdout);
     return 0;
   }
 
@@ -242,11 +243,21 @@ int run(int argc, char** argv) {
     for (const ConfigError& e : problems) std::fputs(format_config_error(e).c_str(), stderr);
     return fail(str_cat("not starting: ", door_summary(*config)));
   }
+  //    -d: detached from here on, before any thread or child exists.
+  std::optional<Detached> detached;
+  if (args->daemon) {
+    auto d = Detached::detach(args->pid_file);
+    if (!d) return fail(format_sys_error(d.error()));
+    detached.emplace(std::move(*d));
+  }
 
   // 3. The log, opened as root: its file may live where the user cannot create it.
   auto log_or = Log::open(config->log, args->verbose);
   if (!log_or) return fail(format_sys_error(log_or.error()));
   const Log log = std::move(*log_or);
+  if (args->lookup)
+    log.line("-l (lookup) accepted: sesamed never resolves host names, so knock lines carry addresses only");
+  if (args->debug) log.line("-D (debug) read as -v: wrong knocks are logged too; there is no per-packet dump");
   for (const ConfigDoor& d : config->doors)
     if (d.disabled) log.line(str_cat("error: door ", d.door.name, " disabled: ", disabled_reason(d)));
 
@@ -330,6 +341,7 @@ int run(int argc, char** argv) {
     workers.push_back(std::move(*worker));
   }
 
+  if (detached) detached->quiet();
   // 10. Drop to the unprivileged user with no capability at all, while this is the
   //     only thread (capabilities are per thread), before the first frame is read.
   if (auto ok = drop_privileges(*user); !ok) return fail(log, format_sys_error(ok.error()));
@@ -358,6 +370,7 @@ int run(int argc, char** argv) {
                                 door_summary(ruleset->config)));
   };
   notify_ready();
+  if (detached) detached->ready();
 
   // 12. Until SIGTERM or SIGINT, or the helper's death: SIGHUP reloads; the
   //     statistics line now and then.
