@@ -93,6 +93,11 @@ wait_until $((OPEN_FOR + 6)) rule_gone 198.18.0.2 && ok "rule gone after Cmd_Tim
 wait_for_line "$LOG" "198.18.0.2: openSSH: closed by its stop command (open_for elapsed)" 5 && ok "closed line" ||
   fail "no closed line (or it says errors)"
 expect_blocked 2 4 198.18.0.2
+# knockd's own words, for rules keyed on them (fail2ban, logcheck).
+grep -Fq "openSSH: running command: /usr/sbin/iptables -I INPUT -s 198.18.0.2 $rule4" "$LOG" &&
+  ok "knockd's 'running command' line" || fail "no 'running command' line"
+grep -Fq "198.18.0.2: openSSH: command timeout" "$LOG" && ok "knockd's 'command timeout' line" ||
+  fail "no 'command timeout' line"
 
 # 5. IPv6: the _6 commands.
 lat=$(knock_latency_ms 2 2001:2::2 -6 "$SERVER6" 7000 8000 9000) || fail "no IPv6 rule after the knock"

@@ -32,7 +32,7 @@ bool ExecBackend::open(std::size_t door, const GrantRecord& record, std::optiona
     log_.line(str_cat(record.source.to_string(), ": ", record.door, ": no start command for this address family"));
     return false;
   }
-  return run(*argv);
+  return run(*argv, record.door);
 }
 
 std::vector<std::string> ExecBackend::programs() const {
@@ -46,7 +46,7 @@ std::vector<std::string> ExecBackend::programs() const {
 
 bool ExecBackend::close(std::size_t door, const GrantRecord& record) {
   auto argv = exec_stop_argv(config_.doors[door], record.source);
-  return !argv || run(*argv);
+  return !argv || run(*argv, record.door);
 }
 
 void ExecBackend::close_leftover(const GrantRecord& record) {
