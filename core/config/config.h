@@ -47,6 +47,9 @@ struct Logging {
   bool syslog = true;
   bool to_stderr = false;
   std::string file;  // appended to; empty: no log file
+  // The syslog tag ("knockd" keeps rules keyed on knockd's tag matching); empty: each
+  // process's own name (sesamed, sesame-helper).
+  std::string ident;
   friend bool operator==(const Logging&, const Logging&) = default;
 };
 

@@ -92,7 +92,7 @@ close_sequence = [4000, 3000]
   EXPECT_EQ(c.table_capacity, 4096u);
   EXPECT_EQ(c.workers, 4u);
   EXPECT_TRUE(c.keep_grants_on_shutdown);
-  EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log"}));
+  EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log", ""}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
   EXPECT_EQ(d.door.seq_timeout, 120u);
@@ -339,6 +339,24 @@ seq_timeout = "1h"
   const std::string written = write_toml_config(p.config);
   EXPECT_EQ(written, text);
   EXPECT_EQ(write_toml_config(parse_ok(written, files).config), written);
+}
+
+}  // namespace
+}  // namespace sesame
+
+namespace sesame {
+namespace {
+
+// [log] ident: the syslog tag, so rules keyed on knockd's tag keep matching.
+TEST(ConfigToml, LogIdent) {
+  const std::string door = "[[door]]\nname = \"d\"\nsequence = [1]\nopen = 22\n";
+  const ParsedConfig p = parse_ok(str_cat(kHead, "[log]\nident = \"knockd\"\n", door));
+  EXPECT_EQ(p.config.log.ident, "knockd");
+  EXPECT_NE(write_toml_config(p.config).find("ident = \"knockd\""), std::string::npos);
+  EXPECT_EQ(parse_ok(write_toml_config(p.config)).config.log, p.config.log);
+  EXPECT_EQ(parse_ok(str_cat(kHead, door)).config.log.ident, "");
+  expect_error(str_cat(kHead, "[log]\nident = \"knock d\"\n", door), 3, 9, "log.ident", "a syslog tag");
+  expect_error(str_cat(kHead, "[log]\nident = \"\"\n", door), 3, 9, "log.ident", "a syslog tag");
 }
 
 }  // namespace

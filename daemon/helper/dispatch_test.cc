@@ -27,7 +27,7 @@ class DispatchTest : public ::testing::Test {
     door.door.sequence = {{Protocol::kTcp, 7000}};
     door.close_sequence = {{Protocol::kTcp, 9000}};
     config_.doors.push_back(door);
-    config_.log = Logging{.syslog = false, .to_stderr = false, .file = ""};
+    config_.log = Logging{.syslog = false, .to_stderr = false, .file = "", .ident = ""};
     doors_ = matcher_doors(config_);
     auto log = Log::open(config_.log, false);
     ASSERT_TRUE(log.has_value());
