@@ -162,6 +162,7 @@ Relevant gather(std::span<const Door> doors, std::span<const Address> local, boo
   r.tcp_syns = pass_syns;
   std::map<std::uint16_t, std::set<FlagRule>> tcp_rules;
   for (const Door& d : doors) {
+    if (d.sequence.empty()) continue;  // a disabled door: nothing to let through
     const std::span<const Address> destinations =
         d.target ? std::span<const Address>(&*d.target, 1) : local;
     for (const Address& a : destinations) {

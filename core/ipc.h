@@ -1,5 +1,7 @@
-// IPC: the one message the sniffer sends the helper, "matcher door N matched for
-// address A", as a fixed 24-byte record with a version, and its strict decoder.
+// IPC: the message the sniffer sends the helper, "matcher door N matched for
+// address A", as a fixed 24-byte record with a version, and its strict decoder. The
+// SPA open message is in core/spa_open_message.h; the one-time sequence messages,
+// both ways, in core/one_time_update.h.
 #pragma once
 
 #include <array>
@@ -22,8 +24,10 @@ inline constexpr std::size_t kIpcMessageSize = 24;
 
 // Wire values, append-only: a retired type stays reserved.
 enum class IpcType : std::uint8_t {
-  kMatch = 1,  // matcher door N matched for address A
-  kSpaOpen = 2,  // SPA door N: open these ports for address A, this long (core/spa_open_message.h)
+  kMatch = 1,            // matcher door N matched for address A
+  kSpaOpen = 2,          // SPA door N: open these ports for address A, this long (core/spa_open_message.h)
+  kOneTimeSequence = 3,  // helper to sniffer: door N's one-time sequence is now S (core/one_time_update.h)
+  kOneTimeInForce = 4,   // sniffer to helper: generation G of door N's sequence is in force
 };
 
 // Address family byte: what the 16 address bytes must hold.
@@ -47,9 +51,10 @@ enum class IpcReject : std::uint8_t {
   kReserved,  // the reserved byte is not zero
   kAddress,   // the address bytes do not belong to the family
   kPorts,     // a port count above the maximum, a zero port or unknown protocol, bytes after the last
+  kProtocol,  // a knock step's protocol byte is neither TCP nor UDP
 };
 
-inline constexpr std::array<EnumName<IpcReject>, 7> kIpcRejectNames{{
+inline constexpr std::array<EnumName<IpcReject>, 8> kIpcRejectNames{{
     {IpcReject::kSize, "wrong message size"},
     {IpcReject::kVersion, "unknown version"},
     {IpcReject::kType, "unknown message type"},
@@ -57,6 +62,7 @@ inline constexpr std::array<EnumName<IpcReject>, 7> kIpcRejectNames{{
     {IpcReject::kReserved, "reserved byte set"},
     {IpcReject::kAddress, "address does not match its family"},
     {IpcReject::kPorts, "bad port list"},
+    {IpcReject::kProtocol, "unknown knock protocol"},
 }};
 
 static_assert(names_in_value_order(kIpcRejectNames),

@@ -77,7 +77,6 @@ class MatcherBuilder {
     if (doors_.size() > 0xffff) return {"too many doors"};
     for (const Door& d : doors_) {
       const std::string door = "door '" + d.name + "': ";
-      if (d.sequence.empty()) return {door + "empty sequence"};
       if (d.sequence.size() > kMaxSequenceLength)
         return {door + "sequence longer than " + std::to_string(kMaxSequenceLength) + " knocks"};
       if (((d.tcp_flags.must_set | d.tcp_flags.must_clear) & ~kMatchedFlagBits) != 0)
@@ -218,7 +217,7 @@ class MatcherBuilder {
     Outcome out;
     for (std::size_t i = 0; i < doors_.size(); ++i) {
       const auto door = static_cast<std::uint16_t>(i);
-      if (flags_ok[i] && dst_ok[i] && doors_[i].sequence.front() == e.step &&
+      if (flags_ok[i] && dst_ok[i] && !doors_[i].sequence.empty() && doors_[i].sequence.front() == e.step &&
           std::ranges::find(current, Attempt{door, kBarred}) == current.end()) {
         out.started = true;
         advance({door, 0}, out);

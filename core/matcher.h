@@ -113,7 +113,8 @@ struct MatcherError {
 
 class Matcher {
  public:
-  // Fails if a door has an empty or over-long sequence or the automaton would
+  // A door with an empty sequence is a disabled one: it keeps its index (DoorEvent::door)
+  // and never matches. Fails if a door has an over-long sequence or the automaton would
   // exceed kMaxStates or kMaxTransitions.
   static std::expected<Matcher, MatcherError> build(
       std::span<const Door> doors, std::span<const Address> local_addresses,

@@ -345,7 +345,6 @@ TEST(Matcher, ProgressAndLifetimeDescribeStates) {
 
 TEST(Matcher, RefusesDoorsItCannotMatch) {
   const Address local[] = {kServer};
-  EXPECT_FALSE(Matcher::build(std::vector{door("empty", {})}, local).has_value());
   EXPECT_FALSE(Matcher::build(std::vector{door("long", std::vector<KnockStep>(33, tcp(1)))}, local).has_value());
   EXPECT_TRUE(Matcher::build(std::vector{door("max", std::vector<KnockStep>(32, tcp(1)))}, local).has_value());
   EXPECT_FALSE(Matcher::build(std::vector{door("ece", {tcp(1)}, {0x40, 0})}, local).has_value());
@@ -523,6 +522,17 @@ TEST(MatcherRobust, ClassifiesSynsOutsideTheDoorsOnlyForTheScanGuard) {  // R10,
                               }()},
                               std::vector{kServer})
                    .has_value());
+}
+
+// A one-time door whose file has no sequence left (or a door that cannot work) is
+// disabled by emptying its sequence: the other doors keep their indices and match.
+TEST(Matcher, DoorWithoutSequenceNeverMatchesAndKeepsOthersIndices) {
+  const Address local[] = {kServer};
+  auto m = Matcher::build(std::vector{door("disabled", {}), door("open", {tcp(7000)})}, local);
+  ASSERT_TRUE(m.has_value());
+  const Matcher::Step s = m->step(kNoAttempt, m->classify(Knock{kClient, kServer, Protocol::kTcp, 7000, 1, tcp_flag::kSyn, {}}));
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[1], (DoorEvent{1, 1, DoorEventKind::kOpen}));
 }
 
 }  // namespace

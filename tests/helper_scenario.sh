@@ -19,6 +19,7 @@
 # and may define these hooks, which run when their step is done:
 #   after_first_open   (FIRST_OPEN_US: when the test saw the first rule, in µs)
 #   after_reknock
+#   after_expiry       (198.18.0.2's grant closed after open_for)
 
 # Milliseconds from the end of `knock` to the rule for ADDR in the kernel.
 knock_latency_ms() {
@@ -80,6 +81,7 @@ helper_scenario() {
   wait_for_line "$LOG" "198.18.0.2: $DOOR: $CLOSED (open_for elapsed)" 5 && ok "closed line" ||
     fail "no closed line (or it says errors)"
   expect_blocked 2 4 198.18.0.2
+  run_hook after_expiry
 
   # 5. The close sequence closes early.
   if [ "$CLOSE_SEQUENCE" = 1 ]; then

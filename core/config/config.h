@@ -49,6 +49,9 @@ struct Logging {
   bool syslog = true;
   bool to_stderr = false;
   std::string file;  // appended to; empty: no log file
+  // The syslog tag ("knockd" keeps rules keyed on knockd's tag matching); empty: each
+  // process's own name (sesamed, sesame-helper).
+  std::string ident;
   friend bool operator==(const Logging&, const Logging&) = default;
 };
 
@@ -89,6 +92,12 @@ struct ConfigDoor {
   // Knocks from link-local sources (169.254.0.0/16, fe80::/10) count for this door;
   // off by default, as a router never forwards them (core/source_check.h).
   bool allow_link_local = false;
+  // Where the door is written (its knockd section or [[door]] line), for messages.
+  std::size_t line = 0;
+  // Set for a door that cannot work (its one-time file is used up or unreadable, a
+  // program it runs is missing): why, located in the file. Its sequence is then empty,
+  // so it never matches, and the other doors keep their indices and work.
+  std::optional<ConfigError> disabled;
 };
 
 // Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a
@@ -148,14 +157,9 @@ struct ParsedConfig {
   Config config;
   ConfigFormat format = ConfigFormat::kToml;
   std::vector<ConfigError> warnings;
-  // knockd.conf commands that only a shell can run (also among warnings).
+  // knockd.conf commands that run through /bin/sh -c (also among warnings).
   std::vector<ConfigError> shell_commands;
 };
-
-// The first command the exec backend would have to run through a shell, as an error
-// located at its line; nullopt if there is none (or the backend is not exec).
-// sesame-helper runs argv only, never a shell, so such a config does not start.
-std::optional<ConfigError> shell_command_refusal(const ParsedConfig& parsed);
 
 // What a matcher door does when its sequence completes.
 enum class DoorAction : std::uint8_t { kOpen, kClose };
@@ -187,11 +191,24 @@ struct MatcherDoors {
 };
 
 // Config door i gives its open door, then its close door if it has a close sequence,
-// in config order; SPA doors have no sequence and give none. A close door shares the open door's seq_timeout, TCP flags and
+// in config order; SPA doors have no sequence and give none; a disabled door's doors have empty sequences (they never match). A close door shares the open door's seq_timeout, TCP flags and
 // target, and is named "<name>/close".
 MatcherDoors matcher_doors(const Config& config);
 
 // "3 doors: openSSH 7000,8000,9000; ssh 7000,8000,9000 close 9000,8000,7000": one line.
+// A disabled door shows as "NAME disabled".
 std::string door_summary(const Config& config);
+
+// Disables config door `door` for `why`: empties its sequence (matcher_doors gives its
+// close door, if any, an empty one too).
+void disable_door(ConfigDoor& door, ConfigError why);
+
+// How many doors are not disabled.
+std::size_t working_doors(const Config& config);
+
+// Why `door` is disabled, "FILE:LINE: FIELD: MESSAGE" on one line; empty if it is not.
+std::string disabled_reason(const ConfigDoor& door);
+// "1 door disabled: openHTTPS (/etc/knockd.conf:16: ...)", one line; empty when none is.
+std::string disabled_doors_summary(const Config& config);
 
 }  // namespace sesame

@@ -68,8 +68,10 @@ class Checker {
           config_.interfaces.begin() + i)
         return fail(spots_.interfaces, str_cat("interface ", quote(name), " listed twice"));
     }
-    for (std::size_t i = 0; i < config_.doors.size(); ++i)
+    for (std::size_t i = 0; i < config_.doors.size(); ++i) {
+      config_.doors[i].line = spots_.doors[i].name.line;
       if (auto r = check_door(config_.doors[i], spots_.doors[i]); !r) return r;
+    }
     const MatcherDoors m = matcher_doors(config_);
     if (auto r = check_names(m); !r) return r;
     if (auto r = check_overlaps(m); !r) return r;
@@ -82,9 +84,11 @@ class Checker {
   }
 
  private:
+  ConfigError error_at(const SourceSpot& at, std::string message) const {
+    return config_error_at(file_, text_, at.line, at.column, at.field, std::move(message));
+  }
   std::expected<void, ConfigError> fail(const SourceSpot& at, std::string message) const {
-    return std::unexpected(
-        config_error_at(file_, text_, at.line, at.column, at.field, std::move(message)));
+    return std::unexpected(error_at(at, std::move(message)));
   }
 
   std::expected<void, ConfigError> check_door(ConfigDoor& d, const DoorSpots& at) const {
@@ -101,16 +105,21 @@ class Checker {
                                    " has no knock sequence (expected a sequence or a one-time "
                                    "sequence file)"));
     if (!one_time) return {};
+    // A one-time file that cannot give a sequence disables its door, not the config:
+    // the other doors still work (knockd refuses to start instead).
     auto text = read_(d.one_time_sequences);
-    if (!text)
-      return fail(at.one_time_sequences, str_cat("cannot read one-time sequence file ",
-                                                 quote(d.one_time_sequences), ": ", text.error()));
+    if (!text) {
+      disable_door(d, error_at(at.one_time_sequences, str_cat("cannot read one-time sequence file ",
+                                                              quote(d.one_time_sequences), ": ", text.error())));
+      return {};
+    }
     auto current = current_one_time_sequence(*text, d.one_time_sequences);
     if (!current && current.error().line == 0)
-      return fail(at.one_time_sequences,
-                  str_cat(d.one_time_sequences, ": ", current.error().message));
-    if (!current) return std::unexpected(current.error());
-    d.door.sequence = std::move(current->sequence);
+      disable_door(d, error_at(at.one_time_sequences, str_cat(d.one_time_sequences, ": ", current.error().message)));
+    else if (!current)
+      disable_door(d, std::move(current.error()));
+    else
+      d.door.sequence = std::move(current->sequence);
     return {};
   }
 
@@ -176,7 +185,7 @@ class Checker {
   std::expected<void, ConfigError> check_overlaps(const MatcherDoors& m) const {
     // A close door directly follows its open door (matcher_doors), so i - 1 is the open one.
     for (std::size_t i = 0; i < m.doors.size(); ++i)
-      if (m.origins[i].action == DoorAction::kClose &&
+      if (m.origins[i].action == DoorAction::kClose && !m.doors[i].sequence.empty() &&
           m.doors[i].sequence == m.doors[i - 1].sequence)
         return fail(sequence_spot(m.origins[i]),
                     str_cat("the close sequence of door ", quote(m.doors[i - 1].name),
@@ -186,6 +195,8 @@ class Checker {
       for (std::size_t i = 0; i < j; ++i) {
         const Door& a = m.doors[i];
         const Door& b = m.doors[j];
+        // A disabled door (no sequence) overlaps nothing.
+        if (a.sequence.empty() || b.sequence.empty()) continue;
         if (a.tcp_flags != b.tcp_flags || a.target != b.target) continue;
         const bool a_first = is_prefix(a.sequence, b.sequence);
         if (!a_first && !is_prefix(b.sequence, a.sequence)) continue;

@@ -41,12 +41,13 @@ using ReadFile = std::function<std::expected<std::string, std::string>(const std
 
 // Checks, in this order: at least one door; interface names (valid, none twice); each
 // door has a valid name and exactly one of a sequence and a one-time file (whose
-// current sequence it then loads through `read`), or is an SPA door with usable keys
-// (its key_file loaded through `read`), an HMAC key and open_for (default 30s) no
-// longer than max_open_for; door names are unique (close doors
-// included); no close sequence equals its open one; no matcher door's sequence is a
-// prefix of (or equal to) another's with the same TCP flags and target; and
-// Matcher::build accepts the doors.
+// current sequence it then loads through `read`; a file that cannot be read or has no
+// sequence left disables the door, ConfigDoor::disabled), or is an SPA door with usable
+// keys (its key_file loaded through `read`), an HMAC key and open_for (default 30s) no
+// longer than max_open_for; door names are unique (close doors included); no close
+// sequence equals its open one; no matcher door's sequence is a prefix of (or equal
+// to) another's with the same TCP flags and target; and Matcher::build accepts the
+// doors. Sets each door's line.
 // Returns the first problem, located through `spots` in `text` (the config's text, named
 // `file`) or in the one-time file.
 std::expected<void, ConfigError> check_config(Config& config, const ConfigSpots& spots,

@@ -57,6 +57,27 @@ struct ParserUnderTest {
     EXPECT_EQ(e.field, field) << format_config_error(e);
     EXPECT_NE(e.message.find(says), std::string::npos) << format_config_error(e);
   }
+
+  // `text` loads, with door `door` disabled for a reason located as expect_error's is
+  // (in `file`, the config by default) and the other doors working.
+  void expect_disabled(std::string_view text, std::size_t door, std::size_t line, std::size_t column,
+                       std::string_view field, std::string_view says, std::map<std::string, std::string> files = {},
+                       std::string_view file = {}) const {
+    const ParsedConfig p = parse_ok(text, std::move(files));
+    ASSERT_GT(p.config.doors.size(), door) << text;
+    for (std::size_t i = 0; i < p.config.doors.size(); ++i)
+      EXPECT_EQ(p.config.doors[i].disabled.has_value(), i == door) << text;
+    ASSERT_TRUE(p.config.doors[door].disabled.has_value());
+    const ConfigError& e = *p.config.doors[door].disabled;
+    EXPECT_TRUE(p.config.doors[door].door.sequence.empty());
+    EXPECT_EQ(e.file, file.empty() ? file_name : file);
+    EXPECT_EQ(e.line, line) << format_config_error(e);
+    if (column != 0) {
+      EXPECT_EQ(e.column, column) << format_config_error(e);
+    }
+    EXPECT_EQ(e.field, field) << format_config_error(e);
+    EXPECT_NE(e.message.find(says), std::string::npos) << format_config_error(e);
+  }
 };
 
 }  // namespace sesame

@@ -68,19 +68,6 @@ TEST(Config, BackendNames) {
   EXPECT_FALSE(firewall_backend_from_name("UFW").has_value());
 }
 
-TEST(Config, ShellCommandsStopOnlyTheExecBackend) {
-  ParsedConfig p;
-  p.config.firewall = FirewallBackend::kExec;
-  EXPECT_FALSE(shell_command_refusal(p).has_value());
-  p.shell_commands.push_back(config_error_at("k.conf", "[d]\nstart_command = a | b\n", 2, 17, "start_command",
-                                             "uses shell syntax ('|')"));
-  p.shell_commands.push_back(config_error_at("k.conf", "x\n", 1, 1, "stop_command", "later"));
-  ASSERT_TRUE(shell_command_refusal(p).has_value());
-  EXPECT_EQ(shell_command_refusal(p)->line, 2u);  // the first, located
-  p.config.firewall = FirewallBackend::kNft;
-  EXPECT_FALSE(shell_command_refusal(p).has_value());
-}
-
 TEST(ConfigError, FormatPutsTheCaretUnderTheColumn) {
   const ConfigError e = config_error_at("f.toml", "a = 1\n\tb = \"x\"\n", 2, 6, "b", "bad");
   EXPECT_EQ(format_config_error(e), "f.toml:2: b: bad\n  \tb = \"x\"\n  \t    ^\n");

@@ -290,10 +290,12 @@ class KnockdReader {
                                                 std::optional<CommandTemplate>& out) {
     KnockdCommand c = command_from_knockd(value);
     if (!c.shell_reason.empty()) {
+      // As in knockd: the line runs under /bin/sh -c, with %IP% replaced by the
+      // formatted address only. Noted, so an operator sees which doors use a shell.
       out_.shell_commands.push_back(error(line, at, field,
                                           str_cat("uses shell syntax (", c.shell_reason,
-                                                  "), and sesame runs commands as argv, never through a "
-                                                  "shell: put the command in a script and name the script here")));
+                                                  "), so it runs through /bin/sh -c, as in knockd; %IP% "
+                                                  "becomes the knocker's address, formatted by sesame")));
       out_.warnings.push_back(out_.shell_commands.back());
     }
     out = std::move(c.command);

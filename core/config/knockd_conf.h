@@ -34,8 +34,9 @@
 //
 // The result uses the exec backend: each door runs its commands, as knockd does. A
 // command is split into argv unless it needs a shell (command_from_knockd); such a
-// command is kept as /bin/sh -c LINE for `sesame import-knockd`, and listed with its
-// line in shell_commands (and warnings): sesame-helper refuses to run it. PidFile is
+// command is kept as /bin/sh -c LINE, which sesame-helper runs (as knockd's system()
+// would) and `sesame import-knockd` writes, and is listed with its line in
+// shell_commands (and warnings) so `sesame check` names it. PidFile is
 // ignored with a warning (systemd tracks sesamed's pid).
 #pragma once
 

@@ -141,9 +141,9 @@ TEST(KnockdConf, Ipv6CommandsStopCommandsAndShellWarnings) {
   EXPECT_EQ(p.warnings[1].field, "command");
   EXPECT_EQ(p.warnings[1].column, 12u);
   EXPECT_NE(p.warnings[1].message.find("'|'"), std::string::npos);
-  ASSERT_EQ(p.shell_commands.size(), 1u);  // what stops the exec backend from starting
+  ASSERT_EQ(p.shell_commands.size(), 1u);  // runs through /bin/sh -c, and check names it
   EXPECT_EQ(p.shell_commands[0].line, 16u);
-  EXPECT_EQ(shell_command_refusal(p)->field, "command");
+  EXPECT_EQ(p.shell_commands[0].field, "command");
   EXPECT_NE(format_config_warning(p.warnings[1]).find("knockd.conf:16: warning: command: "),
             std::string::npos);
 }
@@ -245,20 +245,21 @@ TEST(KnockdConf, WholeConfigErrors) {
 }
 
 TEST(KnockdConf, OneTimeErrors) {
+  // A one-time file that gives no sequence disables its door; the other doors work.
   const std::string conf = "[d]\none_time_sequences = /etc/knockd/d.otp\n";
-  expect_error(conf, 2, 22, "one_time_sequences",
-               "cannot read one-time sequence file '/etc/knockd/d.otp': No such file or directory");
-  expect_error(conf, 2, 22, "one_time_sequences", "/etc/knockd/d.otp: no unused sequence left",
-               {{"/etc/knockd/d.otp", "#000,2000\n"}});
+  const std::string other = "[other]\nsequence = 1,2\n";
+  kParser.expect_disabled(conf + other, 0, 2, 22, "one_time_sequences",
+                  "cannot read one-time sequence file '/etc/knockd/d.otp': No such file or directory");
+  kParser.expect_disabled(conf + other, 0, 2, 22, "one_time_sequences", "/etc/knockd/d.otp: no unused sequence left",
+                  {{"/etc/knockd/d.otp", "#000,2000\n"}});
   expect_error("[d]\nsequence = 1\none_time_sequences = f\n", 3, 22, "one_time_sequences",
                "both a sequence and a one-time sequence file", {{"f", "5,6\n"}});
   // An error inside the one-time file names that file and its line.
-  const auto p = parse(conf, {{"/etc/knockd/d.otp", "#1,2\n80x,90\n"}});
-  ASSERT_FALSE(p.has_value());
-  EXPECT_EQ(p.error().file, "/etc/knockd/d.otp");
-  EXPECT_EQ(p.error().line, 2u);
-  EXPECT_EQ(p.error().column, 1u);
-  EXPECT_EQ(p.error().source_line, "80x,90");
+  kParser.expect_disabled(conf + other, 0, 2, 1, "one-time sequence", "knockd would read this line its own way",
+                  {{"/etc/knockd/d.otp", "#1,2\n80x,90\n"}}, "/etc/knockd/d.otp");
+  const auto p = parse(conf + other, {{"/etc/knockd/d.otp", "#1,2\n80x,90\n"}});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->config.doors[0].disabled->source_line, "80x,90");
   // A one-time sequence takes part in the ambiguity check with its current value.
   expect_error("[a]\nsequence = 5,6,7\n" + conf, 4, 22, "one_time_sequences",
                "begins the sequence of door 'a'", {{"/etc/knockd/d.otp", "5,6\n"}});

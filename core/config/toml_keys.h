@@ -25,7 +25,7 @@ enum class RootKey : std::uint8_t {
   kLog,
   kDoor,
 };
-enum class LogKey : std::uint8_t { kSyslog, kStderr, kFile };
+enum class LogKey : std::uint8_t { kSyslog, kStderr, kFile, kIdent };
 enum class DoorKey : std::uint8_t {
   kName,
   kSequence,
@@ -77,10 +77,11 @@ inline constexpr std::array<EnumName<RootKey>, 12> kRootKeys{{
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};
-inline constexpr std::array<EnumName<LogKey>, 3> kLogKeys{{
+inline constexpr std::array<EnumName<LogKey>, 4> kLogKeys{{
     {LogKey::kSyslog, "syslog"},
     {LogKey::kStderr, "stderr"},
     {LogKey::kFile, "file"},
+    {LogKey::kIdent, "ident"},
 }};
 inline constexpr std::array<EnumName<DoorKey>, 16> kDoorKeys{{
     {DoorKey::kName, "name"},

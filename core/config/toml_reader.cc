@@ -223,6 +223,13 @@ class TomlReader {
                             return fail(v, field,
                                         "expected a file path (leave the key out for no log file)");
                           return {};
+                        case LogKey::kIdent:
+                          if (auto s = read_string(v, field, log.ident); !s) return s;
+                          if (log.ident.empty() || std::ranges::any_of(log.ident, [](char c) {
+                                return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+                              }))
+                            return fail(v, field, "expected a syslog tag such as \"knockd\" (no blanks)");
+                          return {};
                       }
                       return {};
                     });

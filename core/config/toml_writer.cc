@@ -106,6 +106,7 @@ std::string write_toml_config(const Config& c) {
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");
   if (!c.log.file.empty()) out += line(key(LogKey::kFile), quoted(c.log.file));
+  if (!c.log.ident.empty()) out += line(key(LogKey::kIdent), quoted(c.log.ident));
   for (const ConfigDoor& d : c.doors) {
     out += str_cat("\n[[", key(RootKey::kDoor), "]]\n");
     out += line(key(DoorKey::kName), quoted(d.door.name));

@@ -1,4 +1,5 @@
-// sesame: the command-line tool beside sesamed. One table of subcommands.
+// sesame: the command-line tool beside sesamed. One table of subcommands. Invoked as
+// `knock` (a symlink), it is `sesame knock`, so scripts that call knockd's client work.
 #include <cstdio>
 #include <span>
 #include <string_view>
@@ -28,7 +29,7 @@ constexpr Subcommand kSubcommands[] = {
 };
 
 int usage() {
-  std::fputs("usage: sesame COMMAND [ARGS]\n", stderr);
+  std::fputs("usage: sesame COMMAND [ARGS]   (sesame --version; as `knock`, sesame knock)\n", stderr);
   for (const Subcommand& s : kSubcommands)
     std::fprintf(stderr, "  sesame %-13.*s %-18.*s %.*s\n", static_cast<int>(s.name.size()),
                  s.name.data(), static_cast<int>(s.arguments.size()), s.arguments.data(),
@@ -39,8 +40,15 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string_view invoked = argc > 0 ? argv[0] : "";
+  if (invoked.substr(invoked.rfind('/') + 1) == "knock")
+    return sesame::cli::knock(std::span<char* const>(argv + 1, static_cast<std::size_t>(argc - 1)));
   if (argc < 2) return usage();
   const std::string_view name = argv[1];
+  if (name == "--version" || name == "-V") {
+    std::printf("sesame %s\n", SESAME_VERSION);
+    return 0;
+  }
   for (const Subcommand& s : kSubcommands)
     if (s.name == name)
       return s.run(std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));

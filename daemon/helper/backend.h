@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config/config.h"
@@ -58,7 +59,9 @@ class Backend {
   Backend(const Config& config, const Log& log) : config_(config), log_(log) {}
   // Runs argv (spawn_and_wait); false, with the command and what it said logged, if it
   // could not start or exited non-zero.
-  bool run(const std::vector<std::string>& argv) const;
+  // `knockd_door`: a door's own command (exec), logged with knockd's words as well:
+  // "DOOR: running command: CMD", "DOOR: command returned non-zero status code (N)".
+  bool run(const std::vector<std::string>& argv, std::string_view knockd_door = {}) const;
 
   const Config& config_;
   const Log& log_;

@@ -3,11 +3,15 @@
 #include "daemon/helper/dispatch.h"
 
 #include <algorithm>
+
+#include <sys/socket.h>
+
 #include <array>
 
 #include "core/config/config_values.h"
 #include "core/ipc.h"
 #include "core/spa_open_message.h"
+#include "core/one_time_update.h"
 #include "core/str_cat.h"
 
 namespace sesame {
@@ -25,10 +29,39 @@ bool handle_match(std::span<const std::uint8_t> message, HelperState& state) {
     return false;
   }
   const MatcherDoorOrigin origin = state.doors.origins[report->door];
-  if (origin.action == DoorAction::kOpen)
-    state.grants.open(origin.config_door, report->source, state.now);
-  else
+  if (state.doors.doors[report->door].sequence.empty()) {
+    // The helper's own reading disabled this door (or its one-time file ran out).
+    state.log.line(str_cat(state.doors.doors[report->door].name, ": not opened: the door is disabled"));
+    return true;
+  }
+  if (origin.action == DoorAction::kClose) {
     state.grants.close(origin.config_door, report->source);
+    return true;
+  }
+  // A one-time door's line is marked used before the door opens: a crash in between
+  // leaves it used and the door shut, never the other way round.
+  OneTimeDoors::Admission admission{.open = true, .update = {}};
+  if (state.one_time) admission = state.one_time->admit(report->door);
+  if (admission.open) state.grants.open(origin.config_door, report->source, state.now);
+  if (admission.update) {
+    const std::vector<std::uint8_t> m = encode_one_time_update(*admission.update);
+    if (send(state.sniffer, m.data(), m.size(), MSG_NOSIGNAL | MSG_DONTWAIT) != static_cast<ssize_t>(m.size()))
+      state.log.line(format_sys_error(sys_error("error: helper: sending the next one-time sequence")));
+  }
+  return true;
+}
+
+bool handle_one_time_in_force(std::span<const std::uint8_t> message, HelperState& state) {
+  auto answer = decode_one_time_in_force(message);
+  if (!answer) {
+    state.log.line(str_cat("error: sniffer sent a bad message (", ipc_reject_name(answer.error()), ")"));
+    return false;
+  }
+  if (!state.one_time || !state.one_time->in_force(*answer)) {
+    state.log.line(str_cat("error: sniffer confirmed a one-time sequence the helper did not send (door ",
+                           std::to_string(answer->door), ")"));
+    return false;
+  }
   return true;
 }
 
@@ -81,6 +114,7 @@ struct Request {
 constexpr std::array<Request, 2> kRequests{{
     {IpcType::kMatch, handle_match},
     {IpcType::kSpaOpen, handle_spa_open},
+    {IpcType::kOneTimeInForce, handle_one_time_in_force},
 }};
 
 }  // namespace

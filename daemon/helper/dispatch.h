@@ -7,6 +7,7 @@
 #include "core/config/config.h"
 #include "daemon/helper/grants.h"
 #include "daemon/helper/spa_replay_file.h"
+#include "daemon/helper/one_time_doors.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
@@ -20,6 +21,8 @@ struct HelperState {
   // allows) and the replay file. Without them, an SPA message drops the peer.
   const Config* config = nullptr;
   SpaReplayFile* replays = nullptr;
+  OneTimeDoors* one_time = nullptr;  // null: no door has one-time sequences
+  int sniffer = -1;                  // the socket one-time updates go back on
 };
 
 // Acts on one message from the sniffer. Returns false when the peer must be dropped:

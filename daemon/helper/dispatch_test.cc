@@ -51,7 +51,7 @@ class DispatchTest : public ::testing::Test {
     auto replays = SpaReplayFile::open(dir_, kNow, skipped);
     ASSERT_TRUE(replays.has_value());
     replays_.emplace(std::move(*replays));
-    config_.log = Logging{.syslog = false, .to_stderr = false, .file = ""};
+    config_.log = Logging{.syslog = false, .to_stderr = false, .file = "", .ident = ""};
     doors_ = matcher_doors(config_);
     auto log = Log::open(config_.log, false);
     ASSERT_TRUE(log.has_value());

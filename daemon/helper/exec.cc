@@ -32,20 +32,21 @@ bool ExecBackend::open(std::size_t door, const GrantRecord& record, std::optiona
     log_.line(str_cat(record.source.to_string(), ": ", record.door, ": no start command for this address family"));
     return false;
   }
-  return run(*argv);
+  return run(*argv, record.door);
 }
 
 std::vector<std::string> ExecBackend::programs() const {
   std::vector<std::string> out;
   for (const ConfigDoor& d : config_.doors)
-    for (const auto* c : {&d.exec.start, &d.exec.start6, &d.exec.stop, &d.exec.stop6})
+    if (!d.disabled)
+      for (const auto* c : {&d.exec.start, &d.exec.start6, &d.exec.stop, &d.exec.stop6})
       if (*c && !(*c)->argv.empty()) out.push_back((*c)->argv[0]);
   return out;
 }
 
 bool ExecBackend::close(std::size_t door, const GrantRecord& record) {
   auto argv = exec_stop_argv(config_.doors[door], record.source);
-  return !argv || run(*argv);
+  return !argv || run(*argv, record.door);
 }
 
 void ExecBackend::close_leftover(const GrantRecord& record) {

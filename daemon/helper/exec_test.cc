@@ -24,7 +24,7 @@ TEST(Exec, StartAndStopArgvPerFamily) {
 
   Config c;
   c.firewall = FirewallBackend::kExec;
-  c.log = Logging{.syslog = false, .to_stderr = false, .file = ""};
+  c.log = Logging{.syslog = false, .to_stderr = false, .file = "", .ident = ""};
   c.doors = {d, d};
   c.doors[1].exec.stop.reset();
   c.doors[1].exec.stop6 = CommandTemplate{{"ip6tables", "-D", "INPUT"}};

@@ -24,6 +24,8 @@ std::string change_text(const GrantRecord& r, bool opening) {
 
 std::string who(const GrantRecord& r) { return str_cat(r.source.to_string(), ": ", r.door); }
 
+constexpr std::string_view kOpenForElapsed = "open_for elapsed";
+
 }  // namespace
 
 bool Grants::adoptable(const GrantRecord& r, std::int64_t now_s, std::size_t& door) const {
@@ -223,6 +225,9 @@ void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why
   const std::size_t door = it->first.first;
   GrantRecord record = std::move(it->second.record);
   grants_.erase(it);
+  // knockd's line when Cmd_Timeout ends before it runs the stop command.
+  if (record.backend == FirewallBackend::kExec && why == kOpenForElapsed)
+    log_.line(str_cat(who(record), ": command timeout"));
   const bool ok = backend_.close(door, record);
   log_.line(str_cat(who(record), ok ? ": closed" : ": closing failed for", change_text(record, false), " (", why,
                     ")", ok ? "" : "; the journal keeps it for the next start"));
@@ -235,7 +240,7 @@ void Grants::expire(std::uint64_t now_ms) {
   for (auto it = grants_.begin(); it != grants_.end();) {
     auto next = std::next(it);
     if (it->second.close_at_ms <= now_ms)
-      close_grant(it, config_.doors[it->first.first].open_for ? "open_for elapsed" : "max_grant_lifetime elapsed");
+      close_grant(it, config_.doors[it->first.first].open_for ? kOpenForElapsed : "max_grant_lifetime elapsed");
     it = next;
   }
 }

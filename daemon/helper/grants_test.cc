@@ -70,7 +70,7 @@ class GrantsTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(templ), nullptr);
     dir_ = templ;
     config_.firewall = FirewallBackend::kNft;
-    config_.log = Logging{.syslog = false, .to_stderr = false, .file = dir_ + "/log"};
+    config_.log = Logging{.syslog = false, .to_stderr = false, .file = dir_ + "/log", .ident = ""};
     ConfigDoor timed;
     timed.door.name = "timed";
     timed.open_ports = {{Protocol::kTcp, 2222}};

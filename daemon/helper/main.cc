@@ -106,7 +106,6 @@ int run(int argc, char** argv) {
   // The helper's own reading of the config: it never takes a door's meaning from the sniffer.
   auto parsed = load_config_file(args->config_path);
   if (!parsed) return fail(format_config_error(parsed.error()));
-  if (auto refusal = shell_command_refusal(*parsed)) return fail(format_config_error(*refusal));
   if (auto refusal = strict_modes_refusal(args->config_path, parsed->config))
     return fail(format_config_error(*refusal));
   const Config config = std::move(parsed->config);
@@ -146,7 +145,9 @@ int run(int argc, char** argv) {
   if (replay_lines_skipped)
     log.line(str_cat("warning: ", replays->path(), ": ", std::to_string(replay_lines_skipped),
                      " unreadable lines ignored"));
-  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}, .config = &config, .replays = &*replays};
+  OneTimeDoors one_time(config, doors, log);
+  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}, .config = &config,
+                    .replays = &*replays, .one_time = &one_time, .sniffer = peer.get()};
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();

@@ -40,16 +40,6 @@ struct SpawnSetup {
 
 }  // namespace
 
-std::optional<std::string> find_program(const std::string& program) {
-  if (program.find('/') != std::string::npos)
-    return access(program.c_str(), X_OK) == 0 ? std::optional(program) : std::nullopt;
-  for (std::string_view dir : {"/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"}) {
-    std::string candidate = str_cat(dir, program);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
 std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
                                                     std::chrono::milliseconds timeout) {
   if (argv.empty()) return std::unexpected(SysError{"spawn: empty command", 0});

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/sys/machine_probe.h"  // find_program
 #include "daemon/sys/sys_error.h"
 
 namespace sesame {
@@ -16,10 +17,6 @@ struct SpawnResult {
   std::string output;      // stdout and stderr together, at most a few KiB kept
   bool timed_out = false;  // killed (SIGKILL, with everything it started) at the timeout
 };
-
-// The file `program` names: itself when it has a '/', else the first executable of
-// that name on the fixed PATH spawn_and_wait searches; nullopt if there is none.
-std::optional<std::string> find_program(const std::string& program);
 
 // Runs argv[0] (searched on a fixed PATH, /usr/sbin:/usr/bin:/sbin:/bin, when it has no
 // '/') with argv, stdin /dev/null, a minimal environment, and every signal at its

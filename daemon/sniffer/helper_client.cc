@@ -8,6 +8,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <utility>
 
@@ -40,8 +43,11 @@ std::expected<HelperClient, SysError> HelperClient::start(const std::string& hel
   UniqueFd theirs(fcntl(pair[1], F_DUPFD_CLOEXEC, kHelperSocketFd + 1));
   close(pair[1]);
   if (!theirs) return std::unexpected(sys_error("fcntl(F_DUPFD_CLOEXEC)"));
-  // The sniffer must never wait on a slow helper: a full socket fails the send.
-  if (fcntl(ours.get(), F_SETFL, O_NONBLOCK) != 0) return std::unexpected(sys_error("fcntl(O_NONBLOCK)"));
+  // The sniffer must never wait on a slow helper: a full socket fails the send. What
+  // the helper sends back raises SIGIO, which the main thread waits for with the others.
+  if (fcntl(ours.get(), F_SETOWN, getpid()) != 0) return std::unexpected(sys_error("fcntl(F_SETOWN)"));
+  if (fcntl(ours.get(), F_SETFL, O_NONBLOCK | O_ASYNC) != 0)
+    return std::unexpected(sys_error("fcntl(O_NONBLOCK | O_ASYNC)"));
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -91,6 +97,23 @@ std::expected<void, SysError> HelperClient::report_match(std::uint32_t door, con
 
 std::expected<void, SysError> HelperClient::report_spa_open(const SpaOpenReport& report) const {
   return send_record(socket_.get(), encode_spa_open(report));
+}
+
+std::expected<std::optional<OneTimeUpdate>, std::string> HelperClient::next_update() const {
+  // One byte more than the largest update, and MSG_TRUNC for the real length.
+  std::uint8_t buffer[kOneTimeUpdateMaxSize + 1];
+  const ssize_t n = recv(socket_.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
+  if (n < 0) return std::unexpected(format_sys_error(sys_error("recv from sesame-helper")));
+  if (n == 0) return std::nullopt;  // the helper is gone; SIGCHLD says so
+  const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
+  auto update = decode_one_time_update(std::span<const std::uint8_t>(buffer, size));
+  if (!update) return std::unexpected(str_cat("sesame-helper sent a bad message (", ipc_reject_name(update.error()), ")"));
+  return std::move(*update);
+}
+
+std::expected<void, SysError> HelperClient::confirm(const OneTimeInForce& in_force) const {
+  return send_record(socket_.get(), encode_one_time_in_force(in_force));
 }
 
 std::optional<std::string> HelperClient::exited() {

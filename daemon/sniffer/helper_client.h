@@ -1,6 +1,7 @@
 // HelperClient: the sniffer's only way to the helper. It starts sesame-helper over a
-// socketpair while sesamed is still root, and then sends it two things: report_match and
-// report_spa_open.
+// socketpair while sesamed is still root, and then sends it report_match and
+// report_spa_open; the helper's only message back is a one-time door's next sequence,
+// which the sniffer confirms.
 #pragma once
 
 #include <sys/types.h>
@@ -14,6 +15,7 @@
 
 #include "core/address.h"
 #include "core/spa_open_message.h"
+#include "core/one_time_update.h"
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -22,7 +24,8 @@ namespace sesame {
 class HelperClient {
  public:
   // Starts `helper_path` with `args` and its end of a SOCK_SEQPACKET socketpair on
-  // descriptor 3, every signal at its default and unblocked. Fails if it cannot start.
+  // descriptor 3, every signal at its default and unblocked. A message from the helper
+  // raises SIGIO in this process. Fails if it cannot start.
   static std::expected<HelperClient, SysError> start(const std::string& helper_path,
                                                      const std::vector<std::string>& args);
 
@@ -38,6 +41,12 @@ class HelperClient {
   // "SPA door N: open these ports for this address, this long" (core/spa_open_message.h);
   // thread-safe and non-blocking as report_match.
   std::expected<void, SysError> report_spa_open(const SpaOpenReport& report) const;
+
+  // The helper's next one-time update, nullopt when none is waiting. Fails when the
+  // socket fails or the helper sent something malformed (with why).
+  std::expected<std::optional<OneTimeUpdate>, std::string> next_update() const;
+  // "The update is in force": every worker matches with it.
+  std::expected<void, SysError> confirm(const OneTimeInForce& in_force) const;
 
   // If the helper has exited, how ("exited with status 1", "killed by signal 9").
   std::optional<std::string> exited();

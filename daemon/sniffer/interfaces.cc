@@ -16,25 +16,13 @@
 
 #include "core/str_cat.h"
 #include "daemon/sniffer/vlans.h"
+#include "daemon/sys/machine_probe.h"
 
 namespace sesame {
 namespace {
 
-// parse_frame reads Ethernet framing; other link types (tun, ppp) start elsewhere.
-std::expected<void, SysError> check_ethernet(const std::string& name) {
-  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::unexpected(sys_error("socket(AF_INET)"));
-  ifreq req{};
-  name.copy(req.ifr_name, sizeof req.ifr_name - 1);
-  const int r = ioctl(fd, SIOCGIFHWADDR, &req);
-  const SysError failed = sys_error(str_cat("SIOCGIFHWADDR on ", name));  // before close() sets errno
-  close(fd);
-  if (r < 0) return std::unexpected(failed);
-  const auto type = req.ifr_hwaddr.sa_family;
-  if (type != ARPHRD_ETHER && type != ARPHRD_LOOPBACK)
-    return std::unexpected(SysError{str_cat("interface ", name, " is not Ethernet (ARPHRD ",
-                                            std::to_string(type), "); sesamed reads Ethernet frames"),
-                                    0});
+std::expected<void, SysError> check_link(const std::string& name) {
+  if (std::string why = interface_problem(name); !why.empty()) return std::unexpected(SysError{std::move(why), 0});
   return {};
 }
 
@@ -63,7 +51,7 @@ std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const 
   for (const std::string& name : names) {
     const unsigned index = if_nametoindex(name.c_str());
     if (index == 0) return std::unexpected(sys_error(str_cat("interface ", name)));
-    if (auto ok = check_ethernet(name); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_link(name); !ok) return std::unexpected(ok.error());
     out.push_back({name, index, {}, vlan_ids_on(name)});
   }
   if (auto ok = read_addresses(out, ipv4_only); !ok) return std::unexpected(ok.error());

@@ -25,9 +25,12 @@
 #include "core/config/config_error.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
+#include "daemon/sniffer/detach.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sniffer/interfaces.h"
+#include "core/config/machine_checks.h"
 #include "daemon/sys/log.h"
+#include "daemon/sys/machine_probe.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sniffer/random.h"
 #include "daemon/sniffer/ring.h"
@@ -112,12 +115,15 @@ RingStatistics collect_ring_statistics(std::span<const std::unique_ptr<Worker>> 
   return total;
 }
 
-// Logs the statistics line. `kernel` accumulates PACKET_STATISTICS, which resets on read.
-void log_statistics(std::span<const std::unique_ptr<Worker>> workers, RingStatistics& kernel, const Log& log) {
+// Logs the statistics line, with the doors that cannot work. `kernel` accumulates
+// PACKET_STATISTICS, which resets on read.
+void log_statistics(std::span<const std::unique_ptr<Worker>> workers, RingStatistics& kernel, const Config& config,
+                    const Log& log) {
   add(kernel, collect_ring_statistics(workers, log));
   SnifferCounters total;
   for (const auto& w : workers) add(total, w->counters());
-  log.line(format_statistics(total, kernel));
+  const std::string disabled = disabled_doors_summary(config);
+  log.line(str_cat(format_statistics(total, kernel), disabled.empty() ? "" : "; error: ", disabled));
 }
 
 // Every ring's socket filter, swapped in place.
@@ -167,6 +173,56 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   return *next;
 }
 
+// The helper's one-time updates: each puts a door's next sequence in force (an empty
+// one disables the door), waits until every worker matches with it, and confirms, after
+// which the helper opens the door again. Returns the ruleset now in force; a failure
+// is logged and leaves the door shut, as the helper waits for a confirmation.
+std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helper,
+                                                       std::shared_ptr<const Ruleset> running,
+                                                       std::span<const std::unique_ptr<Worker>> workers,
+                                                       std::span<const Interface> interfaces, bool ipv4_only,
+                                                       const Log& log) {
+  for (;;) {
+    auto update = helper.next_update();
+    if (!update) {
+      log.line(str_cat("error: ", update.error()));
+      return running;
+    }
+    if (!*update) return running;
+    const OneTimeUpdate& u = **update;
+    if (u.door >= running->doors.origins.size()) {
+      log.line(str_cat("error: sesame-helper sent a one-time sequence for door ", std::to_string(u.door),
+                       ", which this config does not have"));
+      continue;
+    }
+    Config config = running->config;
+    ConfigDoor& door = config.doors[running->doors.origins[u.door].config_door];
+    door.door.sequence = u.sequence;
+    auto next = build_ruleset(std::move(config), interfaces, ipv4_only);
+    if (!next) {
+      log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
+      continue;
+    }
+    if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
+      (void)attach_filters(workers, running->filter.program);
+      log.line(str_cat("error: ", door.door.name, ": ", format_sys_error(ok.error())));
+      continue;
+    }
+    for (const auto& w : workers) w->reload(*next);
+    // Each worker takes it at its next wakeup, which the reload itself causes.
+    while (!std::ranges::all_of(workers, [](const auto& w) { return w->took_reload(); })) {
+      const timespec millisecond{0, 1'000'000};
+      nanosleep(&millisecond, nullptr);
+    }
+    running = std::move(*next);
+    log.line(u.sequence.empty() ? str_cat(door.door.name, ": disabled, no one-time sequence left")
+                                : str_cat(door.door.name, ": next one-time sequence in force (line ",
+                                          std::to_string(u.line), ")"));
+    if (auto sent = helper.confirm({.door = u.door, .generation = u.generation}); !sent)
+      log.line(str_cat("error: ", format_sys_error(sent.error())));
+  }
+}
+
 int run(int argc, char** argv) {
   // 1. The command line.
   const std::vector<std::string_view> arg_list(argv + 1, argv + argc);
@@ -176,19 +232,39 @@ int run(int argc, char** argv) {
     std::fputs(sesamed_usage().c_str(), stderr);
     return 2;
   }
-  if (args->help) {
-    std::fputs(sesamed_usage().c_str(), stdout);
+  if (args->help || args->version) {
+    std::fputs((args->help ? sesamed_usage() : sesamed_version()).c_str(), stdout);
     return 0;
   }
 
   // 2. The config file (TOML or knockd.conf), overridden by the command line.
   std::optional<Config> config = read_config(*args, nullptr);
   if (!config) return 1;
+  //    What this machine lacks stops every door: an interface, the log file, or no
+  //    door left that works (a door that cannot work is only disabled, below).
+  if (const auto problems = start_problems(*config, args->config_path, machine_probe()); !problems.empty()) {
+    for (const ConfigDoor& d : config->doors)
+      if (d.disabled) std::fputs(format_config_error(*d.disabled).c_str(), stderr);
+    for (const ConfigError& e : problems) std::fputs(format_config_error(e).c_str(), stderr);
+    return fail(str_cat("not starting: ", door_summary(*config)));
+  }
+  //    -d: detached from here on, before any thread or child exists.
+  std::optional<Detached> detached;
+  if (args->daemon) {
+    auto d = Detached::detach(args->pid_file);
+    if (!d) return fail(format_sys_error(d.error()));
+    detached.emplace(std::move(*d));
+  }
 
   // 3. The log, opened as root: its file may live where the user cannot create it.
   auto log_or = Log::open(config->log, args->verbose);
   if (!log_or) return fail(format_sys_error(log_or.error()));
   const Log log = std::move(*log_or);
+  if (args->lookup)
+    log.line("-l (lookup) accepted: sesamed never resolves host names, so knock lines carry addresses only");
+  if (args->debug) log.line("-D (debug) read as -v: wrong knocks are logged too; there is no per-packet dump");
+  for (const ConfigDoor& d : config->doors)
+    if (d.disabled) log.line(str_cat("error: door ", d.door.name, " disabled: ", disabled_reason(d)));
 
   // 4. The interfaces and their addresses (the destinations doors without a target
   //    accept), then the matcher and the kernel filter built from the doors.
@@ -221,10 +297,10 @@ int run(int argc, char** argv) {
 
   // 6. Signals are taken synchronously by the main thread; every thread started from
   //    here on inherits the mask (the helper gets its signals back). SIGCHLD says the
-  //    helper died.
+  //    helper died, SIGIO that it sent a one-time door's next sequence.
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGIO}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // 7. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
@@ -246,8 +322,9 @@ int run(int argc, char** argv) {
   //    closes what a previous run left open before it serves matches.
   std::optional<HelperClient> helper;
   if (!args->dry_run) {
-    auto started = HelperClient::start(
-        args->helper_path, {"-c", args->config_path, "--state-dir", args->state_dir});
+    std::vector<std::string> helper_args{"-c", args->config_path, "--state-dir", args->state_dir};
+    if (args->verbose) helper_args.push_back("-v");  // its lines on stderr too
+    auto started = HelperClient::start(args->helper_path, helper_args);
     if (!started) return fail(log, format_sys_error(started.error()));
     helper.emplace(std::move(*started));
   }
@@ -269,6 +346,7 @@ int run(int argc, char** argv) {
     workers.push_back(std::move(*worker));
   }
 
+  if (detached) detached->quiet();
   // 10. Drop to the unprivileged user with no capability at all, while this is the
   //     only thread (capabilities are per thread), before the first frame is read.
   if (auto ok = drop_privileges(*user); !ok) return fail(log, format_sys_error(ok.error()));
@@ -297,6 +375,7 @@ int run(int argc, char** argv) {
                                 door_summary(ruleset->config)));
   };
   notify_ready();
+  if (detached) detached->ready();
 
   // 12. Until SIGTERM or SIGINT, or the helper's death: SIGHUP reloads; the
   //     statistics line now and then.
@@ -315,6 +394,8 @@ int run(int argc, char** argv) {
         log.line(str_cat("reload failed: ", next.error(), "; keeping the running config"));
       }
       notify_ready();
+    } else if (got == SIGIO && helper) {
+      ruleset = follow_one_time_updates(*helper, ruleset, workers, *interfaces, args->ipv4_only, log);
     } else if (got == SIGTERM || got == SIGINT) {
       break;
     } else if (got == SIGCHLD && helper) {
@@ -324,7 +405,7 @@ int run(int argc, char** argv) {
         break;
       }
     } else if (got < 0 && errno == EAGAIN) {
-      log_statistics(workers, kernel, log);
+      log_statistics(workers, kernel, ruleset->config, log);
     }
   }
 
@@ -332,7 +413,7 @@ int run(int argc, char** argv) {
   notify_systemd(log, "STOPPING=1");
   for (const auto& w : workers) w->stop();
   threads.clear();
-  log_statistics(workers, kernel, log);
+  log_statistics(workers, kernel, ruleset->config, log);
   // The helper sees the socket close, closes every grant it holds, and exits.
   helper.reset();
   log.line("shutting down");

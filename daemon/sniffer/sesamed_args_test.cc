@@ -41,6 +41,38 @@ TEST(SesamedArgs, ReadsEveryOption) {
   EXPECT_TRUE(a->knockd_exact);
 }
 
+// knockd 0.8's options, in every form its getopt_long reads (Debian's init script passes -d).
+TEST(SesamedArgs, ReadsKnockdsOptionsInEveryGetoptForm) {
+  const auto a = parse({"-vDdl4", "-cknockd.conf", "-i", "eth1", "-p/run/k.pid", "-g", "/var/log/k.log"});
+  ASSERT_TRUE(a) << a.error();
+  EXPECT_TRUE(a->verbose && a->debug && a->daemon && a->lookup && a->ipv4_only);
+  EXPECT_EQ(a->config_path, "knockd.conf");
+  EXPECT_EQ(a->interfaces, (std::vector<std::string>{"eth1"}));
+  EXPECT_EQ(a->pid_file, "/run/k.pid");
+  EXPECT_EQ(a->log_file, "/var/log/k.log");
+  const auto b = parse({"--config=/etc/knockd.conf", "--daemon", "--pidfile", "/run/x.pid", "--logfile=/tmp/l",
+                        "--interface=eth2", "--only-ip-v4", "--debug", "--lookup", "--verb"});
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_EQ(b->config_path, "/etc/knockd.conf");
+  EXPECT_TRUE(b->daemon && b->debug && b->lookup && b->ipv4_only && b->verbose);
+  EXPECT_EQ(b->pid_file, "/run/x.pid");
+  EXPECT_EQ(b->log_file, "/tmp/l");
+  EXPECT_EQ(b->interfaces, (std::vector<std::string>{"eth2"}));
+  EXPECT_TRUE(parse({"-V"})->version);
+  EXPECT_TRUE(parse({"--version"})->version);
+  EXPECT_TRUE(parse({"-vh"})->help);
+  EXPECT_EQ(parse({"-ci"})->config_path, "i");  // a value takes the rest of the cluster
+  EXPECT_EQ(parse({"-v", "--"})->verbose, true);
+  EXPECT_EQ(parse({"--con"}).error(), "option --config needs a value");
+  EXPECT_EQ(parse({"--d"}).error(), "option '--d' is ambiguous");  // debug, daemon, dry-run
+  EXPECT_EQ(parse({"--daemon=1"}).error(), "option --daemon takes no value");
+  EXPECT_EQ(parse({"-vx"}).error(), "unknown argument '-x'");
+  EXPECT_EQ(parse({"stray"}).error(), "unknown argument 'stray'");
+  Config c;
+  apply_args(*b, c);
+  EXPECT_EQ(c.log.file, "/tmp/l");
+}
+
 TEST(SesamedArgs, RefusesWhatItDoesNotKnow) {
   EXPECT_EQ(parse({"-x"}).error(), "unknown argument '-x'");
   EXPECT_EQ(parse({"-c"}).error(), "option -c needs a value");

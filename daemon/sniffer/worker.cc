@@ -257,6 +257,11 @@ void Worker::reload(std::shared_ptr<const Ruleset> ruleset) {
   wake();
 }
 
+bool Worker::took_reload() const {
+  const std::lock_guard lock(mutex_);
+  return pending_ == nullptr;
+}
+
 void Worker::stop() {
   {
     const std::lock_guard lock(mutex_);

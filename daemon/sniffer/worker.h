@@ -42,6 +42,9 @@ class Worker {
   // From the main thread. The worker switches at its next wakeup; the new Detector
   // starts empty (knocks in progress are forgotten, as the doors may have changed).
   void reload(std::shared_ptr<const Ruleset> ruleset);
+  // Whether the worker has taken the last reload's ruleset: every match it reports from
+  // then on was made with it (and every earlier one was sent before this returns true).
+  bool took_reload() const;
   void stop();
   // Counters as of the worker's last tick (at most ~10 ms old).
   SnifferCounters counters() const;

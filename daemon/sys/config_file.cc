@@ -12,6 +12,7 @@
 #include "core/config/config_values.h"
 #include "core/config/one_time_sequences.h"
 #include "core/str_cat.h"
+#include "daemon/sys/machine_probe.h"
 
 namespace sesame {
 namespace {
@@ -75,30 +76,58 @@ std::expected<ParsedConfig, ConfigError> load_config_file(const std::string& pat
   const auto text = read_config_text(path);
   if (!text) return std::unexpected(text.error());
   const ReadFile read = file_system_reader();
-  return format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
+  auto parsed = format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
+  if (parsed) disable_doors_that_cannot_run(parsed->config, path, machine_probe());
+  return parsed;
 }
 
-std::expected<void, ConfigError> mark_one_time_sequence_used(const std::string& path,
-                                                             std::span<const KnockStep> used) {
-  const Fd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-  if (fd.get() < 0) return std::unexpected(file_error(path, errno_text(errno)));
-  const auto text = read_all(path, fd.get());
-  if (!text) return std::unexpected(text.error());
-  const auto offset = one_time_mark_offset(*text, used);
-  if (!offset) {
-    return std::unexpected(
-        file_error(path, str_cat("no line holds the used sequence ", format_sequence(used))));
+std::expected<std::string, ConfigError> mark_one_time_sequence_used(const std::string& path,
+                                                                    std::span<const KnockStep> used) {
+  std::string text;
+  struct stat st {};
+  {
+    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return std::unexpected(file_error(path, errno_text(errno)));
+    auto read = read_all(path, fd.get());
+    if (!read) return std::unexpected(read.error());
+    text = std::move(*read);
+    if (::fstat(fd.get(), &st) != 0) return std::unexpected(file_error(path, errno_text(errno)));
   }
-  const char mark = '#';
-  ssize_t n;
-  do n = ::pwrite(fd.get(), &mark, 1, static_cast<off_t>(*offset));
-  while (n < 0 && errno == EINTR);
-  if (n != 1)
-    return std::unexpected(
-        file_error(path, str_cat("cannot mark a used sequence: ", errno_text(errno))));
-  if (::fdatasync(fd.get()) != 0)
-    return std::unexpected(file_error(path, str_cat("cannot sync: ", errno_text(errno))));
-  return {};
+  const auto offset = one_time_mark_offset(text, used);
+  if (!offset)
+    return std::unexpected(file_error(path, str_cat("no line holds the used sequence ", format_sequence(used))));
+  text[*offset] = '#';
+  // A new file renamed over the old one: after a crash the file holds the old text or
+  // the new, never a torn write. It gets the old one's owner and mode before it is
+  // visible, so a root-only file stays root-only.
+  const std::string temporary = str_cat(path, ".sesame-tmp");
+  auto fail = [&](std::string_view what) {
+    const std::string message = str_cat("cannot mark a used sequence: ", what, ": ", errno_text(errno));
+    ::unlink(temporary.c_str());
+    return std::unexpected(file_error(path, message));
+  };
+  {
+    // O_EXCL: a name someone else placed there (a link to another file) is never written
+    // through; a stale one from a crash is removed first.
+    ::unlink(temporary.c_str());
+    const Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (fd.get() < 0) return fail(str_cat("open ", temporary));
+    if (::fchown(fd.get(), st.st_uid, st.st_gid) != 0) return fail("fchown");
+    if (::fchmod(fd.get(), st.st_mode & 07777) != 0) return fail("fchmod");
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail("write");
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) return fail("fsync");
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) return fail("rename");
+  const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+  const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0)
+    return std::unexpected(file_error(path, str_cat("cannot sync ", dir, ": ", errno_text(errno))));
+  return text;
 }
 
 }  // namespace sesame

@@ -74,49 +74,78 @@ TEST_F(ConfigFileTest, ForcedFormat) {
   EXPECT_NE(p.error().message.find("before any section"), std::string::npos);
 }
 
-TEST_F(ConfigFileTest, MissingOneTimeFileIsAnErrorAtItsLine) {
+TEST_F(ConfigFileTest, MissingOneTimeFileDisablesItsDoorAtItsLine) {
   const std::string otp = (dir_ / "ssh.otp").string();
   const std::string conf = write("knockd.conf", "[ssh]\n  one_time_sequences = " + otp + "\n");
   const auto p = load_config_file(conf);
-  ASSERT_FALSE(p.has_value());
-  EXPECT_EQ(p.error().file, conf);
-  EXPECT_EQ(p.error().line, 2u);
-  EXPECT_EQ(p.error().field, "one_time_sequences");
-  EXPECT_NE(p.error().message.find("No such file or directory"), std::string::npos);
+  ASSERT_TRUE(p.has_value());
+  ASSERT_TRUE(p->config.doors[0].disabled.has_value());
+  const ConfigError& e = *p->config.doors[0].disabled;
+  EXPECT_EQ(e.file, conf);
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.field, "one_time_sequences");
+  EXPECT_NE(e.message.find("No such file or directory"), std::string::npos);
 }
 
-TEST_F(ConfigFileTest, MarkingUsesUpSequencesInPlace) {
+TEST_F(ConfigFileTest, ADoorWhoseProgramIsMissingIsDisabledAtItsLine) {
+  const std::string conf = write("knockd.conf", "[options]\n\tUseSyslog\n[ok]\n\tsequence = 1,2\n"
+                                                "\tcommand = /bin/true %IP%\n[missing]\n\tsequence = 3,4\n"
+                                                "\tcommand = /nonexistent/knock_add -f %IP%\n");
+  const auto p = load_config_file(conf);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_FALSE(p->config.doors[0].disabled.has_value());
+  ASSERT_TRUE(p->config.doors[1].disabled.has_value());
+  EXPECT_EQ(disabled_reason(p->config.doors[1]),
+            conf + ":6: missing: door disabled: its start command runs /nonexistent/knock_add, which is not "
+                   "installed or not executable");
+  EXPECT_EQ(working_doors(p->config), 1u);
+}
+
+TEST_F(ConfigFileTest, MarkingUsesUpSequencesAsKnockdDoes) {
   const std::string original = "# used sequences start with '#'\n1000,2000\n  3000,4000:udp\n";
   const std::string otp = write("ssh.otp", original);
   const std::string conf = write("knockd.conf", "[ssh]\none_time_sequences = " + otp + "\n");
   struct stat before {};
-  ASSERT_EQ(::stat(otp.c_str(), &before), 0);
 
   auto p = load_config_file(conf);
   ASSERT_TRUE(p.has_value()) << format_config_error(p.error());
   ASSERT_EQ(p->config.doors[0].door.sequence,
             (Steps{{Protocol::kTcp, 1000}, {Protocol::kTcp, 2000}}));
-  ASSERT_TRUE(mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence).has_value());
+  ::chmod(otp.c_str(), 0640);
+  ASSERT_EQ(::stat(otp.c_str(), &before), 0);
+  const auto marked = mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence);
+  ASSERT_TRUE(marked.has_value());
   std::string expected = original;
   expected[32] = '#';
   EXPECT_EQ(read(otp), expected);
+  EXPECT_EQ(*marked, expected);
 
   p = load_config_file(conf);
   ASSERT_TRUE(p.has_value()) << format_config_error(p.error());
   ASSERT_EQ(p->config.doors[0].door.sequence,
             (Steps{{Protocol::kTcp, 3000}, {Protocol::kUdp, 4000}}));
+  // The inode of the file as the second mark finds it (the first's may be reused).
+  struct stat between {};
+  ASSERT_EQ(::stat(otp.c_str(), &between), 0);
+  EXPECT_NE(between.st_ino, before.st_ino);
   ASSERT_TRUE(mark_one_time_sequence_used(otp, p->config.doors[0].door.sequence).has_value());
   expected[42] = '#';
   EXPECT_EQ(read(otp), expected);
   struct stat after {};
   ASSERT_EQ(::stat(otp.c_str(), &after), 0);
-  EXPECT_EQ(after.st_ino, before.st_ino);  // written in place, as knockd does
+  // A new file renamed over the old (never torn by a crash), with its owner and mode.
+  EXPECT_NE(after.st_ino, between.st_ino);
   EXPECT_EQ(after.st_size, before.st_size);
+  EXPECT_EQ(after.st_mode, before.st_mode);
+  EXPECT_EQ(after.st_uid, before.st_uid);
+  EXPECT_EQ(after.st_gid, before.st_gid);
+  EXPECT_FALSE(std::filesystem::exists(otp + ".sesame-tmp"));
 
-  // Used up: the door cannot start, as knockd refuses to start.
+  // Used up: the door is disabled (knockd refuses to start; sesame keeps other doors).
   const auto none = load_config_file(conf);
-  ASSERT_FALSE(none.has_value());
-  EXPECT_NE(none.error().message.find("no unused sequence left"), std::string::npos);
+  ASSERT_TRUE(none.has_value());
+  ASSERT_TRUE(none->config.doors[0].disabled.has_value());
+  EXPECT_NE(none->config.doors[0].disabled->message.find("no unused sequence left"), std::string::npos);
   // And a sequence that is not in the file is not marked.
   const auto again =
       mark_one_time_sequence_used(otp, Steps{{Protocol::kTcp, 1000}, {Protocol::kTcp, 2000}});

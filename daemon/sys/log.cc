@@ -43,6 +43,12 @@ std::expected<Log, SysError> Log::open(const Logging& config, bool verbose, cons
     log.file_ = UniqueFd(::open(config.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
     if (!log.file_) return std::unexpected(sys_error(str_cat("open log file ", config.file)));
   }
+  // openlog keeps the pointer, so the configured tag lives as long as the process.
+  static std::string configured_ident;
+  if (!config.ident.empty()) {
+    configured_ident = config.ident;
+    ident = configured_ident.c_str();
+  }
   if (config.syslog) openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
   return log;
 }

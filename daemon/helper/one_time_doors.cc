@@ -1,0 +1,84 @@
+// One-time doors: mark, then open, then move the sniffer to the next line. Log lines
+// about the file use knockd's words.
+#include "daemon/helper/one_time_doors.h"
+
+#include "core/config/one_time_sequences.h"
+#include "core/str_cat.h"
+#include "daemon/sys/config_file.h"
+
+namespace sesame {
+
+OneTimeDoors::OneTimeDoors(const Config& config, const MatcherDoors& doors, const Log& log)
+    : config_(config), log_(log) {
+  for (std::size_t i = 0; i < doors.origins.size(); ++i) {
+    const MatcherDoorOrigin& o = doors.origins[i];
+    if (o.action != DoorAction::kOpen || config.doors[o.config_door].one_time_sequences.empty()) continue;
+    doors_.push_back({.matcher_door = static_cast<std::uint32_t>(i), .config_door = o.config_door,
+                      .sequence = doors.doors[i].sequence});
+  }
+}
+
+OneTimeDoors::State* OneTimeDoors::find(std::uint32_t matcher_door) {
+  for (State& s : doors_)
+    if (s.matcher_door == matcher_door) return &s;
+  return nullptr;
+}
+
+OneTimeDoors::Admission OneTimeDoors::admit(std::uint32_t door) {
+  State* s = find(door);
+  if (!s) return {.open = true, .update = {}};
+  const ConfigDoor& d = config_.doors[s->config_door];
+  if (s->sequence.empty()) {
+    log_.line(str_cat(d.door.name, ": not opened: the door is disabled (no one-time sequence left)"));
+    return {};
+  }
+  if (s->awaiting_sniffer) {
+    // The sniffer matched the used sequence again before it took the next one.
+    log_.line(str_cat(d.door.name, ": not opened: its one-time sequence is used already"));
+    return {};
+  }
+  auto text = mark_one_time_sequence_used(d.one_time_sequences, s->sequence);
+  if (!text) {
+    log_.line(str_cat("error while disabling used one time sequence for door ", d.door.name,
+                      " --> disabling the door (", text.error().message, ")"));
+    s->sequence.clear();
+    ++s->generation;
+    s->awaiting_sniffer = true;
+    return {.open = false,
+            .update = OneTimeUpdate{.door = s->matcher_door, .generation = s->generation, .line = 0, .sequence = {}}};
+  }
+  return {.open = true, .update = next(*s, *text)};
+}
+
+OneTimeUpdate OneTimeDoors::next(State& s, const std::string& text) {
+  const ConfigDoor& d = config_.doors[s.config_door];
+  auto current = current_one_time_sequence(text, d.one_time_sequences);
+  ++s.generation;
+  s.awaiting_sniffer = true;
+  if (!current) {
+    if (current.error().line == 0)
+      log_.line(str_cat("no more sequences left in the one time sequences file for door ", d.door.name,
+                        " --> disabling the door"));
+    else
+      log_.line(str_cat("error: ", d.one_time_sequences, ":", std::to_string(current.error().line), ": ",
+                        current.error().message, " --> disabling the door ", d.door.name));
+    s.sequence.clear();
+    return {.door = s.matcher_door, .generation = s.generation, .line = 0, .sequence = {}};
+  }
+  log_.line(str_cat(d.door.name, ": one-time sequence used; next: line ", std::to_string(current->line), " of ",
+                    d.one_time_sequences));
+  s.sequence = current->sequence;
+  return {.door = s.matcher_door,
+          .generation = s.generation,
+          .line = static_cast<std::uint32_t>(current->line),
+          .sequence = std::move(current->sequence)};
+}
+
+bool OneTimeDoors::in_force(const OneTimeInForce& answer) {
+  State* s = find(answer.door);
+  if (!s || !s->awaiting_sniffer || answer.generation != s->generation) return false;
+  s->awaiting_sniffer = false;
+  return true;
+}
+
+}  // namespace sesame

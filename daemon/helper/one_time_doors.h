@@ -1,0 +1,56 @@
+// OneTimeDoors: the helper's side of knockd's One_Time_Sequences. The helper, as root,
+// is the authority on which line of each door's file is in force: it marks a line used
+// before the door opens (so no crash after an open can leave the line usable), tells
+// the sniffer the next line, and opens nothing for the door until the sniffer answers
+// that the next line is in force.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/one_time_update.h"
+#include "daemon/sys/log.h"
+
+namespace sesame {
+
+class OneTimeDoors {
+ public:
+  // The one-time doors of `config`, with the sequences it was read with (matcher door
+  // indices as in `doors`). Both must outlive this object, as must `log`.
+  OneTimeDoors(const Config& config, const MatcherDoors& doors, const Log& log);
+
+  struct Admission {
+    bool open = false;                    // the door may open
+    std::optional<OneTimeUpdate> update;  // for the sniffer, when the door's line changed
+  };
+  // A match of matcher door `door`. A door that is not one-time just opens. A one-time
+  // door opens only if its sequence was not used already (or is not waiting for the
+  // sniffer to take the next one) and its line could be marked used in its file first.
+  // A line that cannot be marked disables the door, as in knockd; so does the last line.
+  Admission admit(std::uint32_t door);
+
+  // The sniffer's answer to an update. False for one the helper did not send (or an
+  // old generation): the peer is then dropped.
+  bool in_force(const OneTimeInForce& answer);
+
+ private:
+  struct State {
+    std::uint32_t matcher_door;
+    std::size_t config_door;
+    std::vector<KnockStep> sequence;  // in force; empty once disabled
+    std::uint32_t generation = 0;
+    bool awaiting_sniffer = false;
+  };
+  State* find(std::uint32_t matcher_door);
+  // The update after `s` was marked used in `text` (the file's new content).
+  OneTimeUpdate next(State& s, const std::string& text);
+
+  const Config& config_;
+  const Log& log_;
+  std::vector<State> doors_;
+};
+
+}  // namespace sesame
