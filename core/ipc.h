@@ -1,5 +1,6 @@
-// IPC: the one message the sniffer sends the helper, "matcher door N matched for
-// address A", as a fixed 24-byte record with a version, and its strict decoder.
+// IPC: the messages between the sniffer and the helper, each a fixed record behind one
+// common header (version, type, config generation), and their strict decoders: "matcher
+// door N matched for address A" (28 bytes), and the reload handshake (header only).
 #pragma once
 
 #include <array>
@@ -17,12 +18,17 @@
 namespace sesame {
 
 // Bumped whenever the layout or a field's meaning changes; the helper accepts only its own.
-inline constexpr std::uint8_t kIpcVersion = 1;
-inline constexpr std::size_t kIpcMessageSize = 24;
+inline constexpr std::uint8_t kIpcVersion = 2;
+// The common header every message starts with (version, type, a type's byte, 0,
+// generation), and the match message, the largest.
+inline constexpr std::size_t kIpcHeaderSize = 8;
+inline constexpr std::size_t kIpcMessageSize = 28;
 
 // Wire values, append-only: a retired type stays reserved.
 enum class IpcType : std::uint8_t {
-  kMatch = 1,  // matcher door N matched for address A
+  kMatch = 1,        // matcher door N matched for address A (sniffer to helper)
+  kReload = 2,       // the sniffer matches under generation G if the helper agrees
+  kReloadReply = 3,  // the helper's answer to kReload (helper to sniffer)
 };
 
 // Address family byte: what the 16 address bytes must hold.
@@ -31,29 +37,48 @@ enum class IpcFamily : std::uint8_t {
   kIpv6 = 6,  // any address that is not IPv4-mapped
 };
 
+// Which reading of the config file a message was made under: config_generation() of
+// the file's bytes. The helper keeps each generation's doors apart and applies a match
+// only under the generation it names, so a reload never renumbers a match in flight.
+using ConfigGeneration = std::uint32_t;
+
 struct MatchReport {
+  ConfigGeneration generation = 0;
   std::uint32_t door = 0;  // index into matcher_doors(config).doors
   Address source;
   friend bool operator==(const MatchReport&, const MatchReport&) = default;
 };
 
+// kReload: "I read the config file again and it is generation G; read it too." The
+// helper answers with kReloadReply for the same G: accepted (it read the same bytes
+// and they pass its checks) or refused. With an accepted reply comes, as SCM_RIGHTS,
+// the log file freshly opened by the helper when the config logs to one.
+struct ReloadMessage {
+  IpcType type = IpcType::kReload;  // kReload or kReloadReply
+  ConfigGeneration generation = 0;
+  bool accepted = false;  // kReloadReply only; false in a kReload
+  friend bool operator==(const ReloadMessage&, const ReloadMessage&) = default;
+};
+
 // Why a message was refused; the helper drops its peer on any of them.
 enum class IpcReject : std::uint8_t {
-  kSize,      // not exactly kIpcMessageSize bytes
+  kSize,      // not exactly the type's size
   kVersion,   // not kIpcVersion
   kType,      // not a known IpcType
   kFamily,    // not a known IpcFamily
   kReserved,  // the reserved byte is not zero
   kAddress,   // the address bytes do not belong to the family
+  kAnswer,    // a reload's answer byte is neither 0 nor 1 (nor 0 in a request)
 };
 
-inline constexpr std::array<EnumName<IpcReject>, 6> kIpcRejectNames{{
+inline constexpr std::array<EnumName<IpcReject>, 7> kIpcRejectNames{{
     {IpcReject::kSize, "wrong message size"},
     {IpcReject::kVersion, "unknown version"},
     {IpcReject::kType, "unknown message type"},
     {IpcReject::kFamily, "unknown address family"},
     {IpcReject::kReserved, "reserved byte set"},
     {IpcReject::kAddress, "address does not match its family"},
+    {IpcReject::kAnswer, "reload answer byte out of range"},
 }};
 
 static_assert(names_in_value_order(kIpcRejectNames),
@@ -66,9 +91,11 @@ constexpr std::string_view ipc_reject_name(IpcReject r) { return enum_name(kIpcR
 inline constexpr int kHelperSocketFd = 3;
 
 using IpcMessage = std::array<std::uint8_t, kIpcMessageSize>;
+using IpcHeaderMessage = std::array<std::uint8_t, kIpcHeaderSize>;
 
 // The message for `report`; its family byte follows source.is_v4().
 IpcMessage encode_match(const MatchReport& report);
+IpcHeaderMessage encode_reload(const ReloadMessage& message);
 
 // The type byte every message carries at the same offset, for choosing its decoder;
 // nullopt when `bytes` is too short to hold one. Nothing else is checked here.
@@ -77,5 +104,7 @@ std::optional<std::uint8_t> ipc_type_byte(std::span<const std::uint8_t> bytes);
 // The report in `bytes`, or why not. The door index is not range-checked here: only
 // the helper knows its own door count. Nothing after the message is accepted.
 std::expected<MatchReport, IpcReject> decode_match(std::span<const std::uint8_t> bytes);
+// A kReload or kReloadReply, or why not; `expected` is the type the reader accepts.
+std::expected<ReloadMessage, IpcReject> decode_reload(std::span<const std::uint8_t> bytes, IpcType expected);
 
 }  // namespace sesame

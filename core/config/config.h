@@ -127,6 +127,8 @@ struct ParsedConfig {
   std::vector<ConfigError> warnings;
   // knockd.conf commands that only a shell can run (also among warnings).
   std::vector<ConfigError> shell_commands;
+  // config_generation() of the file's bytes (set by load_config_file).
+  std::uint32_t generation = 0;
 };
 
 // The first command the exec backend would have to run through a shell, as an error

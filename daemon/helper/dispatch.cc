@@ -16,16 +16,39 @@ bool handle_match(std::span<const std::uint8_t> message, HelperState& state) {
     state.log.line(str_cat("error: sniffer sent a bad message (", ipc_reject_name(report.error()), ")"));
     return false;
   }
-  if (report->door >= state.doors.origins.size()) {
+  const MatcherDoors* doors = &state.doors;
+  std::shared_ptr<const GrantRules> rules;  // null: the current generation's
+  if (report->generation != state.generation) {
+    if (!state.previous || report->generation != state.previous->id) {
+      state.log.line(str_cat("warning: ", report->source.to_string(), ": a match under config generation ",
+                             std::to_string(report->generation), ", which the helper does not hold (it has ",
+                             std::to_string(state.generation), "), is ignored"));
+      return true;
+    }
+    doors = state.previous->doors;
+    rules = state.previous->rules;
+  }
+  if (report->door >= doors->origins.size()) {
     state.log.line(str_cat("error: sniffer sent door ", std::to_string(report->door), ", the config has ",
-                           std::to_string(state.doors.origins.size())));
+                           std::to_string(doors->origins.size())));
     return false;
   }
-  const MatcherDoorOrigin origin = state.doors.origins[report->door];
+  const MatcherDoorOrigin origin = doors->origins[report->door];
   if (origin.action == DoorAction::kOpen)
-    state.grants.open(origin.config_door, report->source, state.now);
+    state.grants.open(origin.config_door, report->source, state.now, rules);
   else
-    state.grants.close(origin.config_door, report->source);
+    state.grants.close(origin.config_door, report->source, rules);
+  return true;
+}
+
+bool handle_reload(std::span<const std::uint8_t> message, HelperState& state) {
+  auto request = decode_reload(message, IpcType::kReload);
+  if (!request) {
+    state.log.line(str_cat("error: sniffer sent a bad reload (", ipc_reject_name(request.error()), ")"));
+    return false;
+  }
+  if (!state.reload) return false;
+  state.reload(request->generation);
   return true;
 }
 
@@ -34,8 +57,9 @@ struct Request {
   bool (*handle)(std::span<const std::uint8_t>, HelperState&);
 };
 
-constexpr std::array<Request, 1> kRequests{{
+constexpr std::array<Request, 2> kRequests{{
     {IpcType::kMatch, handle_match},
+    {IpcType::kReload, handle_reload},
 }};
 
 }  // namespace

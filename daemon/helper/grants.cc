@@ -28,12 +28,13 @@ std::string who(const GrantRecord& r) { return str_cat(r.source.to_string(), ": 
 }  // namespace
 
 bool Grants::adoptable(const GrantRecord& r, std::int64_t now_s, std::size_t& door) const {
-  if (!config_.keep_grants_on_shutdown || r.backend != config_.firewall || !r.deadline || *r.deadline <= now_s)
+  const Config& config = *rules_->config;
+  if (!config.keep_grants_on_shutdown || r.backend != config.firewall || !r.deadline || *r.deadline <= now_s)
     return false;
-  for (door = 0; door < config_.doors.size(); ++door)
-    if (config_.doors[door].door.name == r.door)
-      return config_.doors[door].open_ports == r.ports && backend_.tracks(door, r.source) &&
-             !grants_.contains({door, r.source});
+  for (door = 0; door < config.doors.size(); ++door)
+    if (config.doors[door].door.name == r.door)
+      return config.doors[door].open_ports == r.ports && rules_->backend->tracks(door, r.source) &&
+             !grants_.contains({r.door, r.source});
   return false;
 }
 
@@ -41,10 +42,10 @@ void Grants::close_leftover(const GrantRecord& r) {
   const std::string ports = ports_text(r);
   log_.line(str_cat("closing ", who(r), " (", firewall_backend_name(r.backend), ports.empty() ? "" : " ", ports,
                     "), left open by a previous run"));
-  if (r.backend == config_.firewall)
-    backend_.close_leftover(r);
+  if (r.backend == rules_->config->firewall)
+    rules_->backend->close_leftover(r);
   else
-    make_backend(r.backend, config_, journal_.dir(), log_)->close_leftover(r);
+    make_backend(r.backend, *rules_->config, journal_.dir(), log_)->close_leftover(r);
 }
 
 std::expected<void, std::string> Grants::start(Clock now) {
@@ -61,14 +62,15 @@ std::expected<void, std::string> Grants::start(Clock now) {
       continue;
     }
     const auto seconds = static_cast<std::uint64_t>(*r.deadline - now.unix_s);
-    grants_.emplace(Key{door, r.source}, Grant{.close_at_ms = now.monotonic_ms + seconds * 1000, .record = r});
+    grants_.emplace(Key{r.door, r.source}, Grant{.close_at_ms = now.monotonic_ms + seconds * 1000, .record = r,
+                                                 .rules = rules_, .door = door});
     adopted.emplace_back(door, std::move(r));
   }
-  if (!backend_.start()) return std::unexpected(str_cat("the ", firewall_backend_name(config_.firewall),
+  if (!rules_->backend->start()) return std::unexpected(str_cat("the ", firewall_backend_name(rules_->config->firewall),
                                                         " backend could not start"));
   for (const auto& [door, r] : adopted) {
     const auto seconds = static_cast<std::uint32_t>(*r.deadline - now.unix_s);
-    const bool ok = backend_.adopt(door, r, seconds);
+    const bool ok = rules_->backend->adopt(door, r, seconds);
     log_.line(str_cat(who(r), ": kept open by the previous run", ok ? "" : " (with errors)", ", closes in ",
                       std::to_string(seconds), "s"));
   }
@@ -78,7 +80,7 @@ std::expected<void, std::string> Grants::start(Clock now) {
 
 bool Grants::save_journal(const GrantRecord* extra) {
   std::vector<GrantRecord> all;
-  for (const auto& [door, record] : unclosed_) all.push_back(record);
+  for (const Grant& g : unclosed_) all.push_back(g.record);
   for (const auto& [key, grant] : grants_) all.push_back(grant.record);
   if (extra) all.push_back(*extra);
   if (auto ok = journal_.write(all); !ok) {
@@ -103,9 +105,12 @@ bool Grants::admit(const GrantRecord& record, std::uint64_t now_ms) {
   return false;
 }
 
-void Grants::open(std::size_t door, const Address& source, Clock now) {
-  const ConfigDoor& d = config_.doors[door];
-  GrantRecord record{.backend = config_.firewall, .source = source, .ports = d.open_ports, .deadline = {},
+void Grants::open(std::size_t door, const Address& source, Clock now,
+                  const std::shared_ptr<const GrantRules>& rules) {
+  const std::shared_ptr<const GrantRules>& under = rules ? rules : rules_;
+  Backend& backend = *under->backend;
+  const ConfigDoor& d = under->config->doors[door];
+  GrantRecord record{.backend = under->config->firewall, .source = source, .ports = d.open_ports, .deadline = {},
                      .door = d.door.name};
   std::optional<std::uint64_t> close_at;
   if (d.open_for) {
@@ -113,21 +118,22 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
     record.deadline = now.unix_s + *d.open_for;
   }
   const std::string for_text = d.open_for ? str_cat(" for ", std::to_string(*d.open_for), "s") : "";
-  if (!backend_.tracks(door, source)) {
+  if (!backend.tracks(door, source)) {
     if (!admit(record, now.monotonic_ms)) return;
-    const bool ok = backend_.open(door, record, d.open_for);
+    const bool ok = backend.open(door, record, d.open_for);
     log_.line(str_cat(who(record), ": opened", change_text(record, true), ok ? "" : " (with errors)",
                       " (no stop command: nothing to close)"));
     return;
   }
-  if (auto it = grants_.find({door, source}); it != grants_.end()) {
-    // Already open: what is open stays, only the closing time moves.
+  if (auto it = grants_.find({d.door.name, source}); it != grants_.end()) {
+    // Already open: what is open stays (ports and stop command as opened, even under
+    // an older generation), only the closing time moves.
     Grant& g = it->second;
     g.close_at_ms = close_at;
     g.record.deadline = record.deadline;
-    if (d.open_for) backend_.extend(door, g.record, *d.open_for);
+    if (d.open_for) g.rules->backend->extend(g.door, g.record, *d.open_for);
     // The journal's deadline matters only to a run that takes kept grants back.
-    if (config_.keep_grants_on_shutdown) save_journal();
+    if (rules_->config->keep_grants_on_shutdown) save_journal();
     log_.line(str_cat(who(record), ": already open, ",
                       close_at ? str_cat("closes in ", std::to_string(*d.open_for), "s") : std::string("stays open")));
     return;
@@ -143,9 +149,9 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
-  if (!backend_.open(door, record, d.open_for)) {
+  if (!backend.open(door, record, d.open_for)) {
     // Nothing half-applied: whatever part did open is closed again.
-    if (backend_.close(door, record)) {
+    if (backend.close(door, record)) {
       save_journal();
       log_.line(str_cat(who(record), ": not opened, the firewall refused", change_text(record, true)));
       return;
@@ -155,22 +161,25 @@ void Grants::open(std::size_t door, const Address& source, Clock now) {
   } else {
     log_.line(str_cat(who(record), ": opened", change_text(record, true), for_text));
   }
-  grants_.emplace(Key{door, source}, Grant{.close_at_ms = close_at, .record = std::move(record)});
+  Key key{d.door.name, source};
+  grants_.emplace(std::move(key), Grant{.close_at_ms = close_at, .record = std::move(record), .rules = under,
+                                        .door = door});
 }
 
-void Grants::close(std::size_t door, const Address& source) {
-  if (auto it = grants_.find({door, source}); it != grants_.end()) close_grant(it, "close sequence");
+void Grants::close(std::size_t door, const Address& source, const std::shared_ptr<const GrantRules>& rules) {
+  const std::string& name = (rules ? rules : rules_)->config->doors[door].door.name;
+  if (auto it = grants_.find({name, source}); it != grants_.end()) close_grant(it, "close sequence");
 }
 
 void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why) {
-  const std::size_t door = it->first.first;
-  GrantRecord record = std::move(it->second.record);
+  Grant grant = std::move(it->second);
   grants_.erase(it);
-  const bool ok = backend_.close(door, record);
+  const GrantRecord& record = grant.record;
+  const bool ok = grant.rules->backend->close(grant.door, record);
   log_.line(str_cat(who(record), ok ? ": closed" : ": closing failed for", change_text(record, false), " (", why,
                     ")", ok ? "" : "; the journal keeps it for the next start"));
   // The journal keeps a grant until its close has run, and one whose close failed.
-  if (!ok) unclosed_.emplace_back(door, std::move(record));
+  if (!ok) unclosed_.push_back(std::move(grant));
   save_journal();
 }
 
@@ -184,13 +193,13 @@ void Grants::expire(std::uint64_t now_ms) {
 
 void Grants::shutdown() {
   // One more try for the closes that failed; what fails again stays in the journal.
-  for (auto& [door, r] : std::exchange(unclosed_, {})) {
-    if (backend_.close(door, r)) continue;
-    log_.line(str_cat(who(r), ": closing failed again; the journal keeps it for the next start"));
-    unclosed_.emplace_back(door, std::move(r));
+  for (Grant& g : std::exchange(unclosed_, {})) {
+    if (g.rules->backend->close(g.door, g.record)) continue;
+    log_.line(str_cat(who(g.record), ": closing failed again; the journal keeps it for the next start"));
+    unclosed_.push_back(std::move(g));
   }
   save_journal();
-  const bool keep = config_.keep_grants_on_shutdown;
+  const bool keep = rules_->config->keep_grants_on_shutdown;
   for (auto it = grants_.begin(); it != grants_.end();) {
     auto next = std::next(it);
     if (!keep || !it->second.close_at_ms) close_grant(it, "shutdown");
@@ -199,7 +208,7 @@ void Grants::shutdown() {
   if (!grants_.empty())
     log_.line(str_cat(std::to_string(grants_.size()), " grants stay open until their open_for ends "
                                                       "(keep_grants_on_shutdown)"));
-  backend_.stop(!grants_.empty());
+  rules_->backend->stop(!grants_.empty());
 }
 
 std::optional<std::uint64_t> Grants::next_deadline_in(std::uint64_t now_ms) const {

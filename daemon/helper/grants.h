@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -31,11 +32,28 @@ struct Clock {
   std::int64_t unix_s = 0;
 };
 
+// One reading of the config and the backend made for it (a config generation). A
+// grant keeps the rules it opened under: its ports, its stop command and its backend
+// stay what they were, whatever a reload changed since.
+struct GrantRules {
+  const Config* config = nullptr;
+  Backend* backend = nullptr;              // made for *config
+  std::shared_ptr<const void> owner;       // keeps both alive; null when the caller does
+};
+
 class Grants {
  public:
   // Everything given must outlive the Grants; backend is config.firewall's.
   Grants(const Config& config, Backend& backend, const Journal& journal, const Log& log, OpenLimits limits = {})
-      : config_(config), backend_(backend), journal_(journal), log_(log), limiter_(limits) {}
+      : Grants(std::make_shared<const GrantRules>(GrantRules{&config, &backend, nullptr}), journal, log, limits) {}
+  // The same over rules that own their config and backend (the helper's generations).
+  Grants(std::shared_ptr<const GrantRules> rules, const Journal& journal, const Log& log, OpenLimits limits = {})
+      : rules_(std::move(rules)), journal_(journal), log_(log), limiter_(limits) {}
+
+  // A reload: opens and closes use `rules` from now on; open grants keep their own and
+  // close on their own schedule. A grant is one per door name and address, whatever
+  // generation its door index came from.
+  void reload(std::shared_ptr<const GrantRules> rules) { rules_ = std::move(rules); }
 
   // A run's start: closes every grant the journal lists, each by its own backend's
   // means, except (with keep_grants_on_shutdown) unexpired ones of this backend for a
@@ -50,9 +68,11 @@ class Grants {
   // opens pass the OpenLimiter first. An open the firewall refuses is undone and not
   // kept; if undoing fails too, the grant stays (journalled, closing as usual), since
   // it may be partly open.
-  void open(std::size_t door, const Address& source, Clock now);
-  // The door's close sequence: closes the grant if it is open.
-  void close(std::size_t door, const Address& source);
+  // `door` indexes `rules`' config (a match made under the previous generation), or
+  // the current rules' when null.
+  void open(std::size_t door, const Address& source, Clock now, const std::shared_ptr<const GrantRules>& rules = {});
+  // The door's close sequence: closes the grant if it is open (`rules` as for open).
+  void close(std::size_t door, const Address& source, const std::shared_ptr<const GrantRules>& rules = {});
   // Closes every grant whose time has come.
   void expire(std::uint64_t now_ms);
   // Clean shutdown: closes every grant (with keep_grants_on_shutdown, every grant
@@ -64,10 +84,12 @@ class Grants {
   std::size_t size() const { return grants_.size(); }
 
  private:
-  using Key = std::pair<std::size_t, Address>;
+  using Key = std::pair<std::string, Address>;  // door name, source
   struct Grant {
     std::optional<std::uint64_t> close_at_ms;
     GrantRecord record;
+    std::shared_ptr<const GrantRules> rules;  // what it opened under, and closes with
+    std::size_t door = 0;                     // index into rules->config->doors
   };
 
   void close_grant(std::map<Key, Grant>::iterator it, std::string_view why);
@@ -82,14 +104,13 @@ class Grants {
   // journal; logs a failure.
   bool save_journal(const GrantRecord* extra = nullptr);
 
-  const Config& config_;
-  Backend& backend_;
+  std::shared_ptr<const GrantRules> rules_;  // the current generation's
   const Journal& journal_;
   const Log& log_;
   std::map<Key, Grant> grants_;
   // Grants whose close the firewall refused: they may still be open, so the journal
   // keeps them for the next start (and shutdown) to close again.
-  std::vector<std::pair<std::size_t, GrantRecord>> unclosed_;  // config door, record
+  std::vector<Grant> unclosed_;
   OpenLimiter limiter_;
   std::uint64_t refusals_ = 0;            // since the last refusal line
   std::uint64_t refusal_logged_ms_ = 0;   // when that line was written

@@ -2,6 +2,7 @@
 #include "daemon/sniffer/helper_client.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "core/ipc.h"
@@ -75,11 +77,62 @@ HelperClient::~HelperClient() {
   }
 }
 
-std::expected<void, SysError> HelperClient::report_match(std::uint32_t door, const Address& source) const {
-  const IpcMessage m = encode_match({.door = door, .source = source});
+std::expected<void, SysError> HelperClient::report_match(ConfigGeneration generation, std::uint32_t door,
+                                                         const Address& source) const {
+  const IpcMessage m = encode_match({.generation = generation, .door = door, .source = source});
   if (send(socket_.get(), m.data(), m.size(), MSG_NOSIGNAL | MSG_DONTWAIT) != static_cast<ssize_t>(m.size()))
     return std::unexpected(sys_error("send to sesame-helper"));
   return {};
+}
+
+std::expected<HelperClient::ReloadAnswer, SysError> HelperClient::reload(ConfigGeneration generation,
+                                                                        int timeout_ms) const {
+  const IpcHeaderMessage request = encode_reload({.type = IpcType::kReload, .generation = generation});
+  if (send(socket_.get(), request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT) !=
+      static_cast<ssize_t>(request.size()))
+    return std::unexpected(sys_error("send to sesame-helper"));
+  timespec deadline{};
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += timeout_ms / 1000;
+  for (;;) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const long left_ms = (deadline.tv_sec - now.tv_sec) * 1000 + (deadline.tv_nsec - now.tv_nsec) / 1'000'000;
+    if (left_ms <= 0) return std::unexpected(SysError{"sesame-helper did not answer the reload", ETIMEDOUT});
+    pollfd p{socket_.get(), POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left_ms)) < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(sys_error("poll on sesame-helper's socket"));
+    }
+    if (p.revents & POLLHUP) return std::unexpected(SysError{"sesame-helper closed its socket", EPIPE});
+    if (!(p.revents & POLLIN)) continue;
+    // One byte more than the answer, so that a longer record shows as such; room for one descriptor.
+    std::uint8_t buffer[kIpcHeaderSize + 1];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    iovec io{buffer, sizeof buffer};
+    msghdr msg{};
+    msg.msg_iov = &io;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t n = recvmsg(socket_.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return std::unexpected(n == 0 ? SysError{"sesame-helper closed its socket", EPIPE}
+                                              : sys_error("recvmsg from sesame-helper"));
+    UniqueFd passed;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+        int fd = -1;
+        std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        passed = UniqueFd(fd);
+      }
+    auto answer = decode_reload(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
+                                IpcType::kReloadReply);
+    if (!answer) return std::unexpected(SysError{str_cat("sesame-helper's answer: ", ipc_reject_name(answer.error())), EPROTO});
+    // An answer to an earlier reload this side stopped waiting for.
+    if (answer->generation != generation) continue;
+    return ReloadAnswer{.accepted = answer->accepted, .log_file = std::move(passed)};
+  }
 }
 
 std::optional<std::string> HelperClient::exited() {

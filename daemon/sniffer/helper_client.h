@@ -1,5 +1,6 @@
 // HelperClient: the sniffer's only way to the helper. It starts sesame-helper over a
-// socketpair while sesamed is still root, and then sends it one thing: report_match.
+// socketpair while sesamed is still root, and then sends it matches (report_match) and,
+// on SIGHUP, the reload handshake (reload).
 #pragma once
 
 #include <sys/types.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/ipc.h"
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -30,9 +32,21 @@ class HelperClient {
   // Closes the socket (the helper then closes every grant and exits) and waits for it.
   ~HelperClient();
 
-  // "Matcher door `door` matched for `source`." Thread-safe (one send per message) and
-  // never blocks: fails when the helper is gone or has not kept up.
-  std::expected<void, SysError> report_match(std::uint32_t door, const Address& source) const;
+  // "Matcher door `door` of config generation `generation` matched for `source`."
+  // Thread-safe (one send per message) and never blocks: fails when the helper is gone
+  // or has not kept up.
+  std::expected<void, SysError> report_match(ConfigGeneration generation, std::uint32_t door,
+                                             const Address& source) const;
+
+  // The helper's answer to a reload to `generation`, and the log file it reopened.
+  struct ReloadAnswer {
+    bool accepted = false;
+    UniqueFd log_file;  // invalid when the config logs to no file
+  };
+  // Asks the helper to read the config again and take generation `generation`; waits
+  // up to `timeout_ms` for its answer (the helper answers after the firewall commands
+  // it is running). Main thread only: the workers never read the socket.
+  std::expected<ReloadAnswer, SysError> reload(ConfigGeneration generation, int timeout_ms) const;
 
   // If the helper has exited, how ("exited with status 1", "killed by signal 9").
   std::optional<std::string> exited();

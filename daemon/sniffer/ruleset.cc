@@ -6,7 +6,7 @@
 namespace sesame {
 
 std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
-    Config config, std::span<const Interface> interfaces, bool ipv4_only) {
+    Config config, std::span<const Interface> interfaces, bool ipv4_only, ConfigGeneration generation) {
   MatcherDoors doors = matcher_doors(config);
   std::vector<Address> local = local_addresses(interfaces);
   auto matcher = Matcher::build(doors.doors, local);
@@ -14,7 +14,7 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
   auto filter = knock_filter(doors.doors, local, ipv4_only);
   if (!filter) return std::unexpected(str_cat("kernel filter: ", filter.error().message));
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
-                                                 std::move(*matcher), std::move(*filter)});
+                                                 std::move(*matcher), std::move(*filter), generation});
 }
 
 }  // namespace sesame

@@ -150,7 +150,7 @@ void Worker::report(const Address& source, const DoorEvent& event) {
   }
   log_.line(door_event_line(source, ruleset_->doors.doors[event.door].name, event));
   if (event.kind == DoorEventKind::kOpen && helper_) {
-    if (auto sent = helper_->report_match(static_cast<std::uint32_t>(event.door), source); !sent)
+    if (auto sent = helper_->report_match(ruleset_->generation, static_cast<std::uint32_t>(event.door), source); !sent)
       log_.line(str_cat("error: ", source.to_string(), ": ", ruleset_->doors.doors[event.door].name,
                         ": not opened: ", format_sys_error(sent.error())));
   }

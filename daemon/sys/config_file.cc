@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/config/config_generation.h"
 #include "core/config/config_values.h"
 #include "core/config/one_time_sequences.h"
 #include "core/str_cat.h"
@@ -75,7 +76,9 @@ std::expected<ParsedConfig, ConfigError> load_config_file(const std::string& pat
   const auto text = read_config_text(path);
   if (!text) return std::unexpected(text.error());
   const ReadFile read = file_system_reader();
-  return format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
+  auto parsed = format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
+  if (parsed) parsed->generation = config_generation(*text);
+  return parsed;
 }
 
 std::expected<void, ConfigError> mark_one_time_sequence_used(const std::string& path,
