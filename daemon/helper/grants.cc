@@ -48,12 +48,26 @@ void Grants::close_leftover(const GrantRecord& r) {
     make_backend(r.backend, *rules_->config, journal_.dir(), log_)->close_leftover(r);
 }
 
-std::expected<void, std::string> Grants::start(Clock now) {
+std::expected<std::vector<GrantRecord>, std::string> Grants::read_journal() const {
   std::size_t skipped = 0;
   auto records = journal_.read(skipped);
   if (!records) return std::unexpected(format_sys_error(records.error()));
   if (skipped)
     log_.line(str_cat("warning: ", journal_.path(), ": ", std::to_string(skipped), " unreadable lines ignored"));
+  return std::move(*records);
+}
+
+std::expected<void, std::string> Grants::close_leftovers() {
+  auto records = read_journal();
+  if (!records) return std::unexpected(records.error());
+  for (const GrantRecord& r : *records) close_leftover(r);
+  if (!save_journal()) return std::unexpected(str_cat(journal_.path(), " could not be rewritten"));
+  return {};
+}
+
+std::expected<void, std::string> Grants::start(Clock now) {
+  auto records = read_journal();
+  if (!records) return std::unexpected(records.error());
   std::vector<std::pair<std::size_t, GrantRecord>> adopted;
   for (GrantRecord& r : *records) {
     std::size_t door = 0;

@@ -61,6 +61,11 @@ class Grants {
   // the backend in between. Fails, with the reason, if the journal cannot be read or
   // rewritten or the backend cannot start.
   std::expected<void, std::string> start(Clock now);
+  // After the sniffer died without a clean shutdown (the unit's ExecStopPost): closes
+  // every grant the journal lists, each by its own backend's means, and empties it.
+  // The backend is not started. Fails, with the reason, if the journal cannot be read
+  // or rewritten.
+  std::expected<void, std::string> close_leftovers();
 
   // Config door `door` opened for `source`: its ports are opened, journal first; an
   // open grant only has its closing time moved to now + open_for. A door whose backend
@@ -92,7 +97,10 @@ class Grants {
     std::size_t door = 0;                     // index into rules->config->doors
   };
 
+  // The journal's records; unreadable lines are logged and skipped.
+  std::expected<std::vector<GrantRecord>, std::string> read_journal() const;
   void close_grant(std::map<Key, Grant>::iterator it, std::string_view why);
+
   // A previous run's grant, closed by the backend that opened it.
   void close_leftover(const GrantRecord& record);
   // Whether a previous run's grant becomes this run's; its config door in `door`.

@@ -175,6 +175,20 @@ TEST_F(GrantsTest, AReloadLeavesOpenGrantsAsTheyWereOpened) {
   EXPECT_TRUE(journal().empty());
 }
 
+// ExecStopPost after kill -9: the journal's grants are closed without starting the
+// backend, kept ones included, and the journal is emptied.
+TEST_F(GrantsTest, CloseLeftoversClosesEveryJournaledGrant) {
+  config_.keep_grants_on_shutdown = true;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(1, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  ASSERT_EQ(journal().size(), 2u);
+  restart();  // the helper was killed: nothing closed
+  ASSERT_TRUE(grants_->close_leftovers().has_value());
+  EXPECT_EQ(backend_->take(), (Calls{"leftover timed 198.18.0.2", "leftover forever 2001:2::3"}));
+  EXPECT_TRUE(journal().empty());
+}
+
 TEST_F(GrantsTest, ShutdownClosesEverything) {
   ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
   grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});

@@ -17,6 +17,7 @@
 #include <array>
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <optional>
@@ -47,11 +48,14 @@ struct HelperArgs {
   std::string config_path;
   std::string state_dir;  // --state-dir, always given by sesamed
   bool verbose = false;
+  // The unit's ExecStopPost: close what the journal lists and exit, no sniffer.
+  bool close_leftovers = false;
 };
 
 constexpr std::string_view kUsage =
-    "usage: sesame-helper -c FILE --state-dir DIR [-v]\n"
-    "  started by sesamed with its socket on descriptor 3; not meant to be run by hand\n";
+    "usage: sesame-helper -c FILE --state-dir DIR [-v] [--close-leftovers]\n"
+    "  started by sesamed with its socket on descriptor 3; not meant to be run by hand\n"
+    "  --close-leftovers: close every grant the journal lists (after sesamed died) and exit\n";
 
 constexpr std::array<int, 6> kHelperCapabilities{CAP_NET_ADMIN, CAP_NET_RAW,  CAP_DAC_OVERRIDE,
                                                   CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_CHOWN};
@@ -69,6 +73,8 @@ std::optional<HelperArgs> parse_args(int argc, char** argv) {
       (a == "-c" ? out.config_path : out.state_dir) = argv[++i];
     } else if (a == "-v") {
       out.verbose = true;
+    } else if (a == "--close-leftovers") {
+      out.close_leftovers = true;
     } else {
       return std::nullopt;
     }
@@ -112,6 +118,21 @@ std::expected<void, SysError> send_reload_answer(int socket, const ReloadMessage
   return {};
 }
 
+// --close-leftovers, from the unit's ExecStopPost: systemd kills the helper right after
+// sesamed dies (KillMode=mixed), so a sesamed killed by a signal leaves its grants
+// open; this closes them before a restart, or for good on a stop. After a clean stop
+// ($SERVICE_RESULT=success) the journal lists only what keep_grants_on_shutdown kept,
+// and those stay.
+int close_leftovers(Grants& grants, const Config& config, const Log& log) {
+  const char* result = std::getenv("SERVICE_RESULT");
+  if (result && std::string_view(result) == "success" && config.keep_grants_on_shutdown) return 0;
+  if (auto ok = grants.close_leftovers(); !ok) {
+    log.line(str_cat("helper: cannot close what sesamed left open: ", ok.error()));
+    return fail(ok.error());
+  }
+  return 0;
+}
+
 int run(int argc, char** argv) {
   auto args = parse_args(argc, argv);
   if (!args) {
@@ -121,12 +142,13 @@ int run(int argc, char** argv) {
   // Root stays (ufw refuses to run otherwise), but only with what ufw, nft and iptables
   // need: the firewall, raw sockets, and root's files under /etc/ufw and the state dir.
   if (auto ok = limit_capabilities(kHelperCapabilities); !ok) return fail(format_sys_error(ok.error()));
-  if (auto refusal = check_sniffer_socket(kHelperSocketFd)) return fail(*refusal);
+  if (!args->close_leftovers)
+    if (auto refusal = check_sniffer_socket(kHelperSocketFd)) return fail(*refusal);
   // What the helper and the commands it runs may not do (they inherit the filter).
   if (auto ok = restrict_helper_syscalls(); !ok) return fail(format_sys_error(ok.error()));
   // The backend's commands must not hold the sniffer's socket open.
-  fcntl(kHelperSocketFd, F_SETFD, FD_CLOEXEC);
-  const UniqueFd peer(kHelperSocketFd);
+  if (!args->close_leftovers) fcntl(kHelperSocketFd, F_SETFD, FD_CLOEXEC);
+  const UniqueFd peer(args->close_leftovers ? -1 : kHelperSocketFd);
 
   // The helper's own reading of the config: it never takes a door's meaning from the sniffer.
   auto parsed = load_config_file(args->config_path);
@@ -156,6 +178,7 @@ int run(int argc, char** argv) {
   PreviousGeneration previous;
   std::shared_ptr<const Generation> previous_generation;
   Grants grants(grant_rules(current), *journal, log);
+  if (args->close_leftovers) return close_leftovers(grants, current->config, log);
   if (auto ok = grants.start(clock_now()); !ok) {
     log.line(str_cat("helper: cannot start: ", ok.error()));
     return fail(str_cat("cannot start: ", ok.error()));
