@@ -36,6 +36,8 @@ mkdir -p "$cache"
 # Built beside its final place and renamed into it, so that an interrupted build is
 # never taken for a finished one.
 partial=$(mktemp -d "$cache/partial.XXXXXX")
+# The container's / : mktemp's 0700 would keep every user but root out of everything.
+chmod 0755 "$partial"
 trap 'rm -rf "$partial"' EXIT
 start=$(date +%s)
 echo "rootfs.sh: debootstrap bookworm from $mirror into $root" >&2
