@@ -9,17 +9,17 @@ namespace sesame {
 namespace {
 
 OneTimeUpdate update() {
-  return {.door = 2, .generation = 7, .line = 5,
+  return {.generation = 0xa1b2c3d4, .door = 2, .serial = 7, .line = 5,
           .sequence = {{Protocol::kTcp, 4000}, {Protocol::kUdp, 5000}, {Protocol::kTcp, 6000}}};
 }
 
 TEST(OneTimeUpdate, LayoutIsAsDrawn) {
-  const std::vector<std::uint8_t> expected{1, 3, 3, 0, 0, 0, 0, 2, 0, 0, 0, 7, 0, 0, 0, 5,
+  const std::vector<std::uint8_t> expected{2, 3, 3, 0, 0xa1, 0xb2, 0xc3, 0xd4, 0, 0, 0, 2, 0, 0, 0, 7, 0, 0, 0, 5,
                                            6, 0x0f, 0xa0, 17, 0x13, 0x88, 6, 0x17, 0x70};
   EXPECT_EQ(encode_one_time_update(update()), expected);
-  const auto f = encode_one_time_in_force({.door = 2, .generation = 7});
+  const auto f = encode_one_time_in_force({.generation = 0x01020304, .door = 2, .serial = 7});
   EXPECT_EQ(std::vector<std::uint8_t>(f.begin(), f.end()),
-            (std::vector<std::uint8_t>{1, 4, 0, 0, 0, 0, 0, 2, 0, 0, 0, 7}));
+            (std::vector<std::uint8_t>{2, 4, 0, 0, 1, 2, 3, 4, 0, 0, 0, 2, 0, 0, 0, 7}));
 }
 
 TEST(OneTimeUpdate, RoundTrips) {
@@ -31,7 +31,7 @@ TEST(OneTimeUpdate, RoundTrips) {
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(*back, u);
   }
-  const OneTimeInForce f{.door = 0x01020304, .generation = 9};
+  const OneTimeInForce f{.generation = 0xfffffffe, .door = 0x01020304, .serial = 9};
   EXPECT_EQ(decode_one_time_in_force(encode_one_time_in_force(f)), f);
 }
 
@@ -47,19 +47,22 @@ TEST(OneTimeUpdate, MalformedIsRefused) {
     m[at] = v;
     return decode_one_time_update(m).error();
   };
-  EXPECT_EQ(with(0, 2), IpcReject::kVersion);
+  EXPECT_EQ(with(0, 1), IpcReject::kVersion);  // the layout before the generation
   EXPECT_EQ(with(1, 1), IpcReject::kType);
   EXPECT_EQ(with(2, 4), IpcReject::kSize);
   EXPECT_EQ(with(3, 1), IpcReject::kReserved);
-  EXPECT_EQ(with(16, 1), IpcReject::kProtocol);
+  EXPECT_EQ(with(20, 1), IpcReject::kProtocol);
 
-  const auto f = encode_one_time_in_force({.door = 1, .generation = 1});
-  EXPECT_EQ(decode_one_time_in_force(std::span(f).first(11)).error(), IpcReject::kSize);
+  const auto f = encode_one_time_in_force({.generation = 1, .door = 1, .serial = 1});
+  EXPECT_EQ(decode_one_time_in_force(std::span(f).first(15)).error(), IpcReject::kSize);
   auto bad = f;
   bad[1] = 2;
   EXPECT_EQ(decode_one_time_in_force(bad).error(), IpcReject::kType);
   bad = f;
   bad[3] = 1;
+  EXPECT_EQ(decode_one_time_in_force(bad).error(), IpcReject::kReserved);
+  bad = f;
+  bad[2] = 1;
   EXPECT_EQ(decode_one_time_in_force(bad).error(), IpcReject::kReserved);
 }
 

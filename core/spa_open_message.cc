@@ -13,7 +13,9 @@ namespace sesame {
 //   +--------+--------+--------+--------+
 //   | version| type   | family | 0      |   version kIpcVersion, type 2 (SPA open), family 4 or 6
 //   +--------+--------+--------+--------+
-//   |          config door index        |   be32, an SPA door of the helper's config
+//   |          config generation        |   be32 (core/ipc.h's common header)
+//   +--------+--------+--------+--------+
+//   |          config door index        |   be32, an SPA door of that generation's config
 //   +--------+--------+--------+--------+
 //   |      address (16 bytes)           |   IPv4 as ::ffff:a.b.c.d
 //   +--------+--------+--------+--------+
@@ -26,9 +28,8 @@ namespace sesame {
 //   |      payload digest (32 bytes)    |   SHA-256 of the accepted packet
 //   +--------+--------+--------+--------+
 //   |      replay until (be64)          |   Unix seconds
-//   +--------+--------+--------+--------+   136 bytes, nothing after
+//   +--------+--------+--------+--------+   140 bytes, nothing after
 namespace {
-constexpr std::size_t kHeaderSize = 4;
 constexpr std::size_t kDoorSize = 4;
 constexpr std::size_t kAddressSize = 16;
 constexpr std::size_t kSecondsSize = 4;
@@ -38,7 +39,7 @@ constexpr std::size_t kDigestSize = 32;
 constexpr std::size_t kUntilSize = 8;
 }  // namespace
 
-static_assert(kHeaderSize + kDoorSize + kAddressSize + kSecondsSize + kCountSize +
+static_assert(kIpcHeaderSize + kDoorSize + kAddressSize + kSecondsSize + kCountSize +
                       kSpaOpenMaxPorts * kPortEntrySize + kDigestSize + kUntilSize ==
                   kSpaOpenMessageSize,
               "the drawn layout must add up to kSpaOpenMessageSize");
@@ -49,14 +50,12 @@ static_assert(kSpaOpenMaxPorts <= 0xff, "the port count is one byte");
 
 SpaOpenMessage encode_spa_open(const SpaOpenReport& r) {
   SpaOpenMessage m{};
-  std::size_t at = 0;
+  put_ipc_header(std::span(m).first<kIpcHeaderSize>(), IpcType::kSpaOpen,
+                 std::to_underlying(r.address.is_v4() ? IpcFamily::kIpv4 : IpcFamily::kIpv6), r.generation);
+  std::size_t at = kIpcHeaderSize;
   auto put = [&](std::uint64_t v, std::size_t bytes) {
     for (std::size_t i = bytes; i-- > 0;) m[at++] = static_cast<std::uint8_t>(v >> (8 * i));
   };
-  put(kIpcVersion, 1);
-  put(std::to_underlying(IpcType::kSpaOpen), 1);
-  put(std::to_underlying(r.address.is_v4() ? IpcFamily::kIpv4 : IpcFamily::kIpv6), 1);
-  put(0, 1);
   put(r.door, kDoorSize);
   for (std::uint8_t b : r.address.bytes()) put(b, 1);
   put(r.seconds, kSecondsSize);
@@ -78,22 +77,20 @@ SpaOpenMessage encode_spa_open(const SpaOpenReport& r) {
 
 std::expected<SpaOpenReport, IpcReject> decode_spa_open(std::span<const std::uint8_t> bytes) {
   if (bytes.size() != kSpaOpenMessageSize) return std::unexpected(IpcReject::kSize);
-  ByteReader r(bytes);
-  const std::uint8_t version = r.u8();
-  const std::uint8_t type = r.u8();
-  const std::uint8_t family = r.u8();
-  const std::uint8_t reserved = r.u8();
+  const IpcHeader h = read_ipc_header(bytes.first<kIpcHeaderSize>());
+  ByteReader r(bytes.subspan(kIpcHeaderSize));
+  const std::uint8_t family = h.byte2;
   SpaOpenReport out;
+  out.generation = h.generation;
   out.door = r.be32();
   const auto address = r.take(kAddressSize);
   out.seconds = r.be32();
   const std::uint8_t count = r.u8();
   const std::uint32_t reserved_after_count = std::uint32_t{r.u8()} << 16 | r.be16();
-  if (version != kIpcVersion) return std::unexpected(IpcReject::kVersion);
-  if (type != std::to_underlying(IpcType::kSpaOpen)) return std::unexpected(IpcReject::kType);
+  if (auto why = ipc_header_reject(h, IpcType::kSpaOpen)) return std::unexpected(*why);
   if (family != std::to_underlying(IpcFamily::kIpv4) && family != std::to_underlying(IpcFamily::kIpv6))
     return std::unexpected(IpcReject::kFamily);
-  if (reserved != 0 || reserved_after_count != 0) return std::unexpected(IpcReject::kReserved);
+  if (h.reserved != 0 || reserved_after_count != 0) return std::unexpected(IpcReject::kReserved);
   out.address = Address::v6(address.first<kAddressSize>());
   if (out.address.is_v4() != (family == std::to_underlying(IpcFamily::kIpv4)))
     return std::unexpected(IpcReject::kAddress);

@@ -1,6 +1,7 @@
 // The sniffer's second message to the helper: "SPA door N, address A, these ports, this
 // long", with the accepted packet's digest so that the helper's replay file refuses it
-// after a restart. Fixed size, strict decoder, as core/ipc.h's match message.
+// after a restart. Fixed size, strict decoder, behind core/ipc.h's common header (the
+// door index is one of that config generation's), as the match message.
 #pragma once
 
 #include <array>
@@ -18,13 +19,14 @@ namespace sesame {
 
 // An SPA grant never names more ports than an fwknop message can (core/spa kMaxSpaPorts).
 inline constexpr std::size_t kSpaOpenMaxPorts = 16;
-inline constexpr std::size_t kSpaOpenMessageSize = 136;
+inline constexpr std::size_t kSpaOpenMessageSize = 140;
 // The largest message the helper reads.
 inline constexpr std::size_t kIpcMaxMessageSize = kSpaOpenMessageSize;
 static_assert(kIpcMaxMessageSize >= kIpcMessageSize, "the helper's buffer must hold every message");
 
 struct SpaOpenReport {
-  std::uint32_t door = 0;  // index into the config's doors (an SPA door)
+  ConfigGeneration generation = 0;  // the config the door index belongs to
+  std::uint32_t door = 0;           // index into that config's doors (an SPA door)
   Address address;         // to open for
   std::vector<KnockStep> ports;  // 1 to kSpaOpenMaxPorts
   std::uint32_t seconds = 0;

@@ -67,10 +67,15 @@ DESTDIR=$ROOT cmake --install "$BUILD" >"$DEST/install.log" 2>&1
 grep -q 'the operator was here' "$ROOT/etc/sesame/sesame.toml" && ok "a reinstall keeps /etc/sesame/sesame.toml" ||
   fail "a reinstall overwrote /etc/sesame/sesame.toml"
 
-# verify checks that ExecStart exists and that the Documentation= pages open: point
-# both into the DESTDIR.
+# verify checks that ExecStart, ExecReload and ExecStopPost exist and that the Documentation= pages
+# open: point them into the DESTDIR.
 unit=$DEST/sesamed.service
-sed "s|$P/sbin/|$ROOT$P/sbin/|" "$ROOT$UNIT_DIR/sesamed.service" >"$unit"
+sed -e "s|$P/sbin/|$ROOT$P/sbin/|" -e "s|$P/bin/|$ROOT$P/bin/|" -e "s|$P/libexec/|$ROOT$P/libexec/|" \
+  "$ROOT$UNIT_DIR/sesamed.service" >"$unit"
+grep -q "^ExecReload=$ROOT$P/bin/sesame reload \$MAINPID$" "$unit" && ok "ExecReload is sesame reload" ||
+  fail "ExecReload is not $P/bin/sesame reload \$MAINPID"
+grep -q "^ExecStopPost=$ROOT$P/libexec/sesame/sesame-helper --close-leftovers " "$unit" &&
+  ok "ExecStopPost closes what a killed sesamed left open" || fail "no ExecStopPost=sesame-helper --close-leftovers"
 if out=$(MANPATH=$ROOT$P/share/man systemd-analyze verify "$unit" 2>&1) && [ -z "$out" ]; then
   ok "systemd-analyze verify: clean"
 else

@@ -159,6 +159,8 @@ struct ParsedConfig {
   std::vector<ConfigError> warnings;
   // knockd.conf commands that run through /bin/sh -c (also among warnings).
   std::vector<ConfigError> shell_commands;
+  // config_generation() of the file's bytes (set by load_config_file).
+  std::uint32_t generation = 0;
 };
 
 // What a matcher door does when its sequence completes.

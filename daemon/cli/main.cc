@@ -24,6 +24,8 @@ constexpr Subcommand kSubcommands[] = {
      sesame::cli::import_fwknop},
     {"import-knockd", "FILE", "print a knockd.conf as equivalent sesame TOML",
      sesame::cli::import_knockd},
+    {"reload", "[-c FILE] PID", "make sesamed PID reload; exit 1 if it refused (ExecReload)",
+     sesame::cli::reload},
     {"knock", "HOST PORT[:udp]...", "knock on HOST's ports, as knockd's `knock` client does",
      sesame::cli::knock},
 };

@@ -19,6 +19,10 @@ int import_fwknop(std::span<char* const> args);
 // sesame import-knockd FILE: prints the knockd.conf FILE as sesame TOML.
 int import_knockd(std::span<char* const> args);
 
+// sesame reload [-c FILE] PID: SIGHUP to sesamed PID (as its user), exit 0 when it
+// reloaded, 1 when it refused (its log says why) or did not answer.
+int reload(std::span<char* const> args);
+
 // sesame knock [-u] [-4|-6] [-d MS] [-v] HOST PORT[:PROTO]...: knocks as knockd's `knock`
 // does, with its exit status (0, or 1 for any failure, usage errors included).
 int knock(std::span<char* const> args);

@@ -16,8 +16,10 @@ namespace {
 
 constexpr std::int64_t kNow = 1795528960;
 
-SpaOpenReport spa_open(std::uint32_t door = 1) {
+// Under the current generation unless told.
+SpaOpenReport spa_open(std::uint32_t door = 1, ConfigGeneration generation = 0x11) {
   SpaOpenReport r;
+  r.generation = generation;
   r.door = door;
   r.address = *Address::parse("198.18.0.2");
   r.ports = {{Protocol::kTcp, 22}};
@@ -63,9 +65,18 @@ class DispatchTest : public ::testing::Test {
 
   bool send(std::span<const std::uint8_t> bytes) {
     HelperState state{.doors = doors_, .grants = *grants_, .log = *log_, .now = {.monotonic_ms = 1, .unix_s = kNow},
-                      .config = &config_, .replays = &*replays_};
+                      .config = &config_, .replays = &*replays_, .generation = kCurrent,
+                      .previous = previous_.doors ? &previous_ : nullptr,
+                      .reload = [this](ConfigGeneration g) { reloads_.push_back(g); }};
     return dispatch(bytes, state);
   }
+  static MatchReport match(ConfigGeneration generation, std::uint32_t door) {
+    return {.generation = generation, .door = door, .source = *Address::parse("198.18.0.2")};
+  }
+
+  static constexpr ConfigGeneration kCurrent = 0x11;
+  PreviousGeneration previous_;
+  std::vector<ConfigGeneration> reloads_;
 
   std::string dir_;
   Config config_;
@@ -78,7 +89,7 @@ class DispatchTest : public ::testing::Test {
 };
 
 TEST_F(DispatchTest, MalformedMessagesDropThePeer) {
-  const IpcMessage good = encode_match({.door = 0, .source = *Address::parse("198.18.0.2")});
+  const IpcMessage good = encode_match(match(kCurrent, 0));
   EXPECT_FALSE(send({}));
   EXPECT_FALSE(send(std::span(good).first(kIpcMessageSize - 1)));
   std::vector<std::uint8_t> longer(good.begin(), good.end());
@@ -96,12 +107,12 @@ TEST_F(DispatchTest, MalformedMessagesDropThePeer) {
 TEST_F(DispatchTest, DoorOutOfRangeDropsThePeer) {
   // Door 0 opens and door 1 closes ssh; door 2 does not exist.
   ASSERT_EQ(doors_.origins.size(), 2u);
-  EXPECT_FALSE(send(encode_match({.door = 2, .source = *Address::parse("198.18.0.2")})));
-  EXPECT_FALSE(send(encode_match({.door = 0xffffffff, .source = *Address::parse("2001:2::2")})));
+  EXPECT_FALSE(send(encode_match(match(kCurrent, 2))));
+  EXPECT_FALSE(send(encode_match({.generation = kCurrent, .door = 0xffffffff, .source = *Address::parse("2001:2::2")})));
 }
 
 TEST_F(DispatchTest, CloseWithoutAGrantIsAcceptedAndChangesNothing) {
-  EXPECT_TRUE(send(encode_match({.door = 1, .source = *Address::parse("198.18.0.2")})));
+  EXPECT_TRUE(send(encode_match(match(kCurrent, 1))));
   EXPECT_EQ(grants_->size(), 0u);
 }
 
@@ -149,6 +160,56 @@ TEST(SpaReplayFile, RemembersAcrossReopeningUntilExpiry) {
   EXPECT_FALSE(again->seen(a, kNow + 50));
   EXPECT_TRUE(again->seen(b, kNow + 50));
   std::filesystem::remove_all(dir);
+}
+
+// A door index means what its generation says: door 3 (a close door) exists only in
+// the previous config, which has two doors with close sequences.
+TEST_F(DispatchTest, AMatchIsReadUnderItsOwnGenerationOnly) {
+  Config before = config_;
+  before.doors.push_back(config_.doors[0]);
+  before.doors.back().door.name = "web";
+  const MatcherDoors before_doors = matcher_doors(before);
+  ASSERT_EQ(before_doors.origins.size(), 4u);
+  EXPECT_FALSE(send(encode_match(match(kCurrent, 3))));
+  const std::unique_ptr<Backend> before_backend = make_backend(before.firewall, before, dir_, *log_);
+  previous_ = {.id = 0x10, .doors = &before_doors,
+               .rules = std::make_shared<const GrantRules>(GrantRules{.config = &before, .backend = before_backend.get(), .owner = nullptr})};
+  EXPECT_TRUE(send(encode_match(match(0x10, 3))));
+  EXPECT_FALSE(send(encode_match(match(0x10, 4))));
+  // Neither generation: ignored, the peer kept, nothing opened.
+  EXPECT_TRUE(send(encode_match(match(0x12, 0))));
+  EXPECT_EQ(grants_->size(), 0u);
+}
+
+// An SPA open names its generation too: under one the helper does not hold it opens
+// nothing and the peer stays; under the previous one its door index is that config's.
+TEST_F(DispatchTest, AnSpaOpenIsReadUnderItsOwnGenerationOnly) {
+  EXPECT_TRUE(send(encode_spa_open(spa_open(1, 0x12))));
+  EXPECT_EQ(grants_->size(), 0u);
+  Config before = config_;
+  std::swap(before.doors[0], before.doors[1]);  // the SPA door was door 0
+  const MatcherDoors before_doors = matcher_doors(before);
+  const std::unique_ptr<Backend> before_backend = make_backend(before.firewall, before, dir_, *log_);
+  previous_ = {.id = 0x10, .doors = &before_doors,
+               .rules = std::make_shared<const GrantRules>(
+                   GrantRules{.config = &before, .backend = before_backend.get(), .owner = nullptr})};
+  EXPECT_FALSE(send(encode_spa_open(spa_open(1, 0x10))));  // door 1 was the knock door
+  // Door 0 passes every check of the previous config; a replayed digest keeps the
+  // firewall out of this test.
+  ASSERT_TRUE(replays_->record(spa_open().digest, kNow + 120, kNow));
+  EXPECT_TRUE(send(encode_spa_open(spa_open(0, 0x10))));
+  EXPECT_EQ(grants_->size(), 0u);
+}
+
+TEST_F(DispatchTest, AReloadRequestReachesTheHelperAndAMalformedOneDropsThePeer) {
+  EXPECT_TRUE(send(encode_reload({.type = IpcType::kReload, .generation = 0x12})));
+  EXPECT_EQ(reloads_, (std::vector<ConfigGeneration>{0x12}));
+  // An answer is the helper's to send, never the sniffer's.
+  EXPECT_FALSE(send(encode_reload({.type = IpcType::kReloadReply, .generation = 0x12, .accepted = true})));
+  IpcHeaderMessage bad = encode_reload({.type = IpcType::kReload, .generation = 0x12});
+  bad[2] = 1;
+  EXPECT_FALSE(send(bad));
+  EXPECT_EQ(reloads_.size(), 1u);
 }
 
 }  // namespace

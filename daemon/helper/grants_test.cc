@@ -141,6 +141,55 @@ TEST_F(GrantsTest, OpenCoalesceAndExpire) {
   EXPECT_NE(log_text().find("198.18.0.2: timed: closed 2222/tcp (open_for elapsed)"), std::string::npos);
 }
 
+// A reload: the grant open under the first config keeps its ports, its backend and
+// its schedule; a knock under the new config finds it by door name; new grants open
+// under the new config; shutdown closes each with the backend it opened with.
+TEST_F(GrantsTest, AReloadLeavesOpenGrantsAsTheyWereOpened) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  backend_->take();
+  // The new config: "timed" moved to index 1 with another port and a longer open_for.
+  Config next = config_;
+  ConfigDoor added = next.doors[1];
+  added.door.name = "added";
+  next.doors[0].open_ports = {{Protocol::kTcp, 3333}};
+  next.doors[0].open_for = 20;
+  next.doors = {added, next.doors[0], next.doors[1]};
+  RecordingBackend next_backend(next, *log_, *journal_);
+  grants_->reload(std::make_shared<const GrantRules>(GrantRules{.config = &next, .backend = &next_backend, .owner = nullptr}));
+
+  // Knocked again under the new config: the old grant is found, and stays as opened.
+  grants_->open(1, kA, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  EXPECT_EQ(backend_->take(), (Calls{"extend 0 198.18.0.2 20s"}));
+  EXPECT_TRUE(next_backend.take().empty());
+  ASSERT_EQ(journal().size(), 1u);
+  EXPECT_EQ(journal()[0].ports, (std::vector<KnockStep>{{Protocol::kTcp, 2222}}));
+  // A new source opens under the new config, with its ports.
+  grants_->open(1, kB, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  EXPECT_EQ(next_backend.take(), (Calls{"open 1 2001:2::3 20s"}));
+  // The close sequence under the new numbering closes the old grant with its own backend.
+  grants_->close(1, kA);
+  EXPECT_EQ(backend_->take(), (Calls{"close 0 198.18.0.2"}));
+  EXPECT_NE(log_text().find("198.18.0.2: timed: closed 2222/tcp (close sequence)"), std::string::npos);
+  grants_->shutdown();
+  EXPECT_EQ(next_backend.take(), (Calls{"close 1 2001:2::3", "stop"}));
+  EXPECT_TRUE(journal().empty());
+}
+
+// ExecStopPost after kill -9: the journal's grants are closed without starting the
+// backend, kept ones included, and the journal is emptied.
+TEST_F(GrantsTest, CloseLeftoversClosesEveryJournaledGrant) {
+  config_.keep_grants_on_shutdown = true;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
+  grants_->open(1, kB, {.monotonic_ms = 0, .unix_s = kWall});
+  ASSERT_EQ(journal().size(), 2u);
+  restart();  // the helper was killed: nothing closed
+  ASSERT_TRUE(grants_->close_leftovers().has_value());
+  EXPECT_EQ(backend_->take(), (Calls{"leftover timed 198.18.0.2", "leftover forever 2001:2::3"}));
+  EXPECT_TRUE(journal().empty());
+}
+
 TEST_F(GrantsTest, ShutdownClosesEverything) {
   ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
   grants_->open(0, kA, {.monotonic_ms = 0, .unix_s = kWall});
@@ -149,7 +198,9 @@ TEST_F(GrantsTest, ShutdownClosesEverything) {
   grants_->open(1, kB, {.monotonic_ms = 0, .unix_s = kWall});
   backend_->take();
   grants_->shutdown();
-  EXPECT_EQ(backend_->take(), (Calls{"close 0 198.18.0.2", "close 1 2001:2::3", "stop"}));
+  // In door-name order ("forever" before "timed"): grants are kept by name, which
+  // stays the same across reloads where an index may not.
+  EXPECT_EQ(backend_->take(), (Calls{"close 1 2001:2::3", "close 0 198.18.0.2", "stop"}));
   EXPECT_TRUE(journal().empty());
 }
 

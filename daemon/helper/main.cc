@@ -1,8 +1,9 @@
 // sesame-helper: the privileged half of sesamed. Started by sesamed over a socketpair
 // (descriptor 3) before it drops its privileges, it reads the config itself, closes what
-// a previous run left open, then turns "matcher door N matched for address A" into
-// grants of its firewall backend (ufw, nft or exec) until the sniffer's socket closes,
-// and then closes everything it opened.
+// a previous run left open, then turns "matcher door N of config generation G matched
+// for address A" into grants of its firewall backend (ufw, nft or exec) until the
+// sniffer's socket closes, and then closes everything it opened. When sesamed reloads,
+// it reads the config again itself and answers (reopening the log file for both).
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -14,7 +15,10 @@
 #include <linux/capability.h>
 
 #include <array>
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -29,13 +33,13 @@
 #include "daemon/sys/config_file.h"
 #include "daemon/helper/backend.h"
 #include "daemon/helper/dispatch.h"
+#include "daemon/helper/generation.h"
 #include "daemon/helper/grants.h"
 #include "daemon/helper/journal.h"
 #include "daemon/helper/peer.h"
 #include "daemon/sys/log.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sys/seccomp.h"
-#include "daemon/sys/strict_modes.h"
 #include "daemon/sys/unique_fd.h"
 
 namespace sesame {
@@ -45,11 +49,14 @@ struct HelperArgs {
   std::string config_path;
   std::string state_dir;  // --state-dir, always given by sesamed
   bool verbose = false;
+  // The unit's ExecStopPost: close what the journal lists and exit, no sniffer.
+  bool close_leftovers = false;
 };
 
 constexpr std::string_view kUsage =
-    "usage: sesame-helper -c FILE --state-dir DIR [-v]\n"
-    "  started by sesamed with its socket on descriptor 3; not meant to be run by hand\n";
+    "usage: sesame-helper -c FILE --state-dir DIR [-v] [--close-leftovers]\n"
+    "  started by sesamed with its socket on descriptor 3; not meant to be run by hand\n"
+    "  --close-leftovers: close every grant the journal lists (after sesamed died) and exit\n";
 
 constexpr std::array<int, 6> kHelperCapabilities{CAP_NET_ADMIN, CAP_NET_RAW,  CAP_DAC_OVERRIDE,
                                                   CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_CHOWN};
@@ -67,6 +74,8 @@ std::optional<HelperArgs> parse_args(int argc, char** argv) {
       (a == "-c" ? out.config_path : out.state_dir) = argv[++i];
     } else if (a == "-v") {
       out.verbose = true;
+    } else if (a == "--close-leftovers") {
+      out.close_leftovers = true;
     } else {
       return std::nullopt;
     }
@@ -87,6 +96,44 @@ Clock clock_now() {
   return {.monotonic_ms = monotonic_ms(), .unix_s = wall.tv_sec};
 }
 
+// The answer to a kReload, with the reopened log file (if any) for the sniffer.
+std::expected<void, SysError> send_reload_answer(int socket, const ReloadMessage& answer, const UniqueFd& log_file) {
+  IpcHeaderMessage bytes = encode_reload(answer);
+  iovec io{bytes.data(), bytes.size()};
+  msghdr msg{};
+  msg.msg_iov = &io;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+  if (log_file) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    const int fd = log_file.get();
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  if (sendmsg(socket, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size()))
+    return std::unexpected(sys_error("helper: send the reload answer"));
+  return {};
+}
+
+// --close-leftovers, from the unit's ExecStopPost: systemd kills the helper right after
+// sesamed dies (KillMode=mixed), so a sesamed killed by a signal leaves its grants
+// open; this closes them before a restart, or for good on a stop. After a clean stop
+// ($SERVICE_RESULT=success) the journal lists only what keep_grants_on_shutdown kept,
+// and those stay.
+int close_leftovers(Grants& grants, const Config& config, const Log& log) {
+  const char* result = std::getenv("SERVICE_RESULT");
+  if (result && std::string_view(result) == "success" && config.keep_grants_on_shutdown) return 0;
+  if (auto ok = grants.close_leftovers(); !ok) {
+    log.line(str_cat("helper: cannot close what sesamed left open: ", ok.error()));
+    return fail(ok.error());
+  }
+  return 0;
+}
+
 int run(int argc, char** argv) {
   auto args = parse_args(argc, argv);
   if (!args) {
@@ -96,22 +143,20 @@ int run(int argc, char** argv) {
   // Root stays (ufw refuses to run otherwise), but only with what ufw, nft and iptables
   // need: the firewall, raw sockets, and root's files under /etc/ufw and the state dir.
   if (auto ok = limit_capabilities(kHelperCapabilities); !ok) return fail(format_sys_error(ok.error()));
-  if (auto refusal = check_sniffer_socket(kHelperSocketFd)) return fail(*refusal);
+  if (!args->close_leftovers)
+    if (auto refusal = check_sniffer_socket(kHelperSocketFd)) return fail(*refusal);
   // What the helper and the commands it runs may not do (they inherit the filter).
   if (auto ok = restrict_helper_syscalls(); !ok) return fail(format_sys_error(ok.error()));
   // The backend's commands must not hold the sniffer's socket open.
-  fcntl(kHelperSocketFd, F_SETFD, FD_CLOEXEC);
-  const UniqueFd peer(kHelperSocketFd);
+  if (!args->close_leftovers) fcntl(kHelperSocketFd, F_SETFD, FD_CLOEXEC);
+  const UniqueFd peer(args->close_leftovers ? -1 : kHelperSocketFd);
 
   // The helper's own reading of the config: it never takes a door's meaning from the sniffer.
   auto parsed = load_config_file(args->config_path);
   if (!parsed) return fail(format_config_error(parsed.error()));
-  if (auto refusal = strict_modes_refusal(args->config_path, parsed->config))
-    return fail(format_config_error(*refusal));
-  const Config config = std::move(parsed->config);
-  const MatcherDoors doors = matcher_doors(config);
-
-  auto log_or = Log::open(config.log, args->verbose, "sesame-helper");
+  // Like sesamed's, the log's settings are the start's until a restart.
+  const Logging logging = parsed->config.log;
+  auto log_or = Log::open(logging, args->verbose, "sesame-helper");
   if (!log_or) return fail(format_sys_error(log_or.error()));
   const Log log = std::move(*log_or);
 
@@ -127,17 +172,76 @@ int run(int argc, char** argv) {
 
   auto journal = Journal::open(args->state_dir);
   if (!journal) return fail(format_sys_error(journal.error()));
-  const std::unique_ptr<Backend> backend = make_backend(config.firewall, config, args->state_dir, log);
-  if (auto missing = backend->missing_program())
-    return fail(str_cat("the ", firewall_backend_name(config.firewall), " backend runs ", *missing,
-                        ", which is not installed (looked in /usr/sbin, /usr/bin, /sbin, /bin)"));
-  Grants grants(config, *backend, *journal, log);
+  auto first = make_generation(std::move(*parsed), args->config_path, args->state_dir, log);
+  if (!first) return fail(first.error());
+  std::shared_ptr<const Generation> current = std::move(*first);
+  PreviousGeneration previous;
+  std::shared_ptr<const Generation> previous_generation;
+  Grants grants(grant_rules(current), *journal, log);
+  if (args->close_leftovers) return close_leftovers(grants, current->config, log);
   if (auto ok = grants.start(clock_now()); !ok) {
     log.line(str_cat("helper: cannot start: ", ok.error()));
     return fail(str_cat("cannot start: ", ok.error()));
   }
-  log.line(str_cat("helper: ready, ", firewall_backend_name(config.firewall), " backend, journal ",
-                   journal->path()));
+  log.line(str_cat("helper: ready, ", firewall_backend_name(current->config.firewall), " backend, journal ",
+                   journal->path(), ", config generation ", std::to_string(current->id)));
+  // The current generation's one-time doors (a reload makes them again, from its files).
+  std::optional<OneTimeDoors> one_time;
+  one_time.emplace(current->config, current->doors, current->id, log);
+
+  // logrotate's rename: the log file is opened again, here and (passed) in the sniffer.
+  auto reopen_log = [&] {
+    UniqueFd file;
+    if (logging.file.empty()) return file;
+    if (auto fresh = open_log_file(logging.file)) {
+      file = std::move(*fresh);
+      if (auto ok = log.replace_file(file); !ok) log.line(format_sys_error(ok.error()));
+    } else {
+      log.line(format_sys_error(fresh.error()));
+    }
+    return file;
+  };
+  // The sniffer's kReload: it read generation `wanted`. The helper reads the file
+  // itself and takes it only if it read the same bytes and they pass its checks;
+  // the generation before stays for matches made before the sniffer switches.
+  auto reload = [&](ConfigGeneration wanted) {
+    const UniqueFd log_file = reopen_log();
+    bool accepted = wanted == current->id;
+    std::vector<OneTimeUpdate> restated;
+    if (!accepted) {
+      auto refused = [&](std::string_view why) {
+        for (std::size_t begin = 0, end; begin < why.size(); begin = end + 1) {
+          end = std::min(why.find('\n', begin), why.size());
+          if (end > begin) log.line(str_cat(begin ? "" : "helper: reload refused: ", why.substr(begin, end - begin)));
+        }
+      };
+      auto next = load_generation(args->config_path, args->state_dir, log);
+      if (!next) {
+        refused(next.error());
+      } else if ((*next)->id != wanted) {
+        refused(str_cat("the config file changed between sesamed's reading (generation ", std::to_string(wanted),
+                        ") and the helper's (", std::to_string((*next)->id), "); reload again"));
+      } else if (auto why = reload_refusal(*current, **next)) {
+        refused(*why);
+      } else {
+        previous_generation = std::exchange(current, std::move(*next));
+        previous = {.id = previous_generation->id, .doors = &previous_generation->doors,
+                    .rules = grant_rules(previous_generation)};
+        grants.reload(grant_rules(current));
+        one_time.emplace(current->config, current->doors, current->id, log);
+        restated = one_time->restate();
+        accepted = true;
+        log.line(str_cat("helper: reloaded, config generation ", std::to_string(current->id), ": ",
+                         door_summary(current->config)));
+      }
+    }
+    if (auto ok = send_reload_answer(peer.get(), {.type = IpcType::kReloadReply, .generation = wanted,
+                                                  .accepted = accepted}, log_file);
+        !ok)
+      log.line(format_sys_error(ok.error()));
+    // After the answer: the sniffer takes these under the generation it now matches with.
+    for (const OneTimeUpdate& u : restated) send_one_time_update(peer.get(), u, log);
+  };
 
   std::size_t replay_lines_skipped = 0;
   auto replays = SpaReplayFile::open(args->state_dir, clock_now().unix_s, replay_lines_skipped);
@@ -145,9 +249,6 @@ int run(int argc, char** argv) {
   if (replay_lines_skipped)
     log.line(str_cat("warning: ", replays->path(), ": ", std::to_string(replay_lines_skipped),
                      " unreadable lines ignored"));
-  OneTimeDoors one_time(config, doors, log);
-  HelperState state{.doors = doors, .grants = grants, .log = log, .now = {}, .config = &config,
-                    .replays = &*replays, .one_time = &one_time, .sniffer = peer.get()};
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();
@@ -165,7 +266,8 @@ int run(int argc, char** argv) {
       signalfd_siginfo info{};
       if (read(signal_fd.get(), &info, sizeof info) == sizeof info) {
         if (info.ssi_signo == SIGHUP) {
-          log.line("helper: SIGHUP ignored; the helper reads its config at start");
+          // The config is read again when sesamed asks (its own SIGHUP); the log file now.
+          reopen_log();
         } else {
           log.line("helper: stopping on a signal");
           break;
@@ -187,7 +289,10 @@ int run(int argc, char** argv) {
         log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
         break;
       }
-      state.now = clock_now();
+      HelperState state{.doors = current->doors, .grants = grants, .log = log, .now = clock_now(),
+                        .config = &current->config, .replays = &*replays, .one_time = &*one_time,
+                        .sniffer = peer.get(), .generation = current->id,
+                        .previous = previous_generation ? &previous : nullptr, .reload = reload};
       const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
       if (!dispatch(std::span<const std::uint8_t>(buffer, size), state)) {
         log.line("helper: dropping the sniffer");

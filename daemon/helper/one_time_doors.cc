@@ -8,8 +8,9 @@
 
 namespace sesame {
 
-OneTimeDoors::OneTimeDoors(const Config& config, const MatcherDoors& doors, const Log& log)
-    : config_(config), log_(log) {
+OneTimeDoors::OneTimeDoors(const Config& config, const MatcherDoors& doors, ConfigGeneration generation,
+                           const Log& log)
+    : config_(config), generation_(generation), log_(log) {
   for (std::size_t i = 0; i < doors.origins.size(); ++i) {
     const MatcherDoorOrigin& o = doors.origins[i];
     if (o.action != DoorAction::kOpen || config.doors[o.config_door].one_time_sequences.empty()) continue;
@@ -42,10 +43,11 @@ OneTimeDoors::Admission OneTimeDoors::admit(std::uint32_t door) {
     log_.line(str_cat("error while disabling used one time sequence for door ", d.door.name,
                       " --> disabling the door (", text.error().message, ")"));
     s->sequence.clear();
-    ++s->generation;
+    ++s->serial;
     s->awaiting_sniffer = true;
     return {.open = false,
-            .update = OneTimeUpdate{.door = s->matcher_door, .generation = s->generation, .line = 0, .sequence = {}}};
+            .update = OneTimeUpdate{.generation = generation_, .door = s->matcher_door, .serial = s->serial,
+                                    .line = 0, .sequence = {}}};
   }
   return {.open = true, .update = next(*s, *text)};
 }
@@ -53,7 +55,7 @@ OneTimeDoors::Admission OneTimeDoors::admit(std::uint32_t door) {
 OneTimeUpdate OneTimeDoors::next(State& s, const std::string& text) {
   const ConfigDoor& d = config_.doors[s.config_door];
   auto current = current_one_time_sequence(text, d.one_time_sequences);
-  ++s.generation;
+  ++s.serial;
   s.awaiting_sniffer = true;
   if (!current) {
     if (current.error().line == 0)
@@ -63,22 +65,35 @@ OneTimeUpdate OneTimeDoors::next(State& s, const std::string& text) {
       log_.line(str_cat("error: ", d.one_time_sequences, ":", std::to_string(current.error().line), ": ",
                         current.error().message, " --> disabling the door ", d.door.name));
     s.sequence.clear();
-    return {.door = s.matcher_door, .generation = s.generation, .line = 0, .sequence = {}};
+    return {.generation = generation_, .door = s.matcher_door, .serial = s.serial, .line = 0, .sequence = {}};
   }
   log_.line(str_cat(d.door.name, ": one-time sequence used; next: line ", std::to_string(current->line), " of ",
                     d.one_time_sequences));
   s.sequence = current->sequence;
-  return {.door = s.matcher_door,
-          .generation = s.generation,
+  return {.generation = generation_,
+          .door = s.matcher_door,
+          .serial = s.serial,
           .line = static_cast<std::uint32_t>(current->line),
           .sequence = std::move(current->sequence)};
 }
 
 bool OneTimeDoors::in_force(const OneTimeInForce& answer) {
   State* s = find(answer.door);
-  if (!s || !s->awaiting_sniffer || answer.generation != s->generation) return false;
+  if (!s || answer.generation != generation_ || !s->awaiting_sniffer || answer.serial != s->serial) return false;
   s->awaiting_sniffer = false;
   return true;
+}
+
+std::vector<OneTimeUpdate> OneTimeDoors::restate() {
+  std::vector<OneTimeUpdate> out;
+  for (State& s : doors_) {
+    ++s.serial;
+    s.awaiting_sniffer = true;
+    // line 0: the restatement names no line (the sniffer read the file itself).
+    out.push_back({.generation = generation_, .door = s.matcher_door, .serial = s.serial, .line = 0,
+                   .sequence = s.sequence});
+  }
+  return out;
 }
 
 }  // namespace sesame

@@ -18,9 +18,10 @@ namespace sesame {
 
 class OneTimeDoors {
  public:
-  // The one-time doors of `config`, with the sequences it was read with (matcher door
-  // indices as in `doors`). Both must outlive this object, as must `log`.
-  OneTimeDoors(const Config& config, const MatcherDoors& doors, const Log& log);
+  // The one-time doors of `config`, config generation `generation`, with the sequences
+  // it was read with (matcher door indices as in `doors`). Both must outlive this
+  // object, as must `log`. Its updates carry `generation`.
+  OneTimeDoors(const Config& config, const MatcherDoors& doors, ConfigGeneration generation, const Log& log);
 
   struct Admission {
     bool open = false;                    // the door may open
@@ -33,15 +34,20 @@ class OneTimeDoors {
   Admission admit(std::uint32_t door);
 
   // The sniffer's answer to an update. False for one the helper did not send (or an
-  // old generation): the peer is then dropped.
+  // old serial): the peer is then dropped.
   bool in_force(const OneTimeInForce& answer);
+
+  // After a reload to this generation: every door's sequence as the helper read it,
+  // for the sniffer, which may have read the files before the helper last marked one.
+  // Each door opens nothing until the sniffer confirms its update.
+  std::vector<OneTimeUpdate> restate();
 
  private:
   struct State {
     std::uint32_t matcher_door;
     std::size_t config_door;
     std::vector<KnockStep> sequence;  // in force; empty once disabled
-    std::uint32_t generation = 0;
+    std::uint32_t serial = 0;
     bool awaiting_sniffer = false;
   };
   State* find(std::uint32_t matcher_door);
@@ -49,6 +55,7 @@ class OneTimeDoors {
   OneTimeUpdate next(State& s, const std::string& text);
 
   const Config& config_;
+  ConfigGeneration generation_;
   const Log& log_;
   std::vector<State> doors_;
 };

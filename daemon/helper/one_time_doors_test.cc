@@ -40,6 +40,7 @@ class OneTimeDoorsTest : public ::testing::Test {
     return s.str();
   }
 
+  static constexpr ConfigGeneration kGeneration = 0x51;
   std::string dir_, seq_;
   Config config_;
   MatcherDoors doors_;
@@ -47,7 +48,7 @@ class OneTimeDoorsTest : public ::testing::Test {
 };
 
 TEST_F(OneTimeDoorsTest, MarksFirstThenWaitsForTheSnifferThenDisables) {
-  OneTimeDoors one_time(config_, doors_, *log_);
+  OneTimeDoors one_time(config_, doors_, kGeneration, *log_);
   const auto fixed = one_time.admit(0);
   EXPECT_TRUE(fixed.open);
   EXPECT_FALSE(fixed.update.has_value());
@@ -56,6 +57,7 @@ TEST_F(OneTimeDoorsTest, MarksFirstThenWaitsForTheSnifferThenDisables) {
   EXPECT_TRUE(first.open);
   ASSERT_TRUE(first.update.has_value());
   EXPECT_EQ(file(), "#000,2000\n3000:udp\n");  // marked when admit returns, before any open
+  EXPECT_EQ(first.update->generation, kGeneration);
   EXPECT_EQ(first.update->door, 1u);
   EXPECT_EQ(first.update->line, 2u);
   EXPECT_EQ(first.update->sequence, (std::vector<KnockStep>{{Protocol::kUdp, 3000}}));
@@ -66,22 +68,39 @@ TEST_F(OneTimeDoorsTest, MarksFirstThenWaitsForTheSnifferThenDisables) {
   EXPECT_FALSE(replay.update.has_value());
   EXPECT_EQ(file(), "#000,2000\n3000:udp\n");
 
-  EXPECT_FALSE(one_time.in_force({.door = 1, .generation = first.update->generation + 1}));
-  EXPECT_FALSE(one_time.in_force({.door = 0, .generation = first.update->generation}));
-  EXPECT_TRUE(one_time.in_force({.door = 1, .generation = first.update->generation}));
-  EXPECT_FALSE(one_time.in_force({.door = 1, .generation = first.update->generation}));  // once
+  const std::uint32_t serial = first.update->serial;
+  EXPECT_FALSE(one_time.in_force({.generation = kGeneration, .door = 1, .serial = serial + 1}));
+  EXPECT_FALSE(one_time.in_force({.generation = kGeneration, .door = 0, .serial = serial}));
+  EXPECT_FALSE(one_time.in_force({.generation = kGeneration + 1, .door = 1, .serial = serial}));
+  EXPECT_TRUE(one_time.in_force({.generation = kGeneration, .door = 1, .serial = serial}));
+  EXPECT_FALSE(one_time.in_force({.generation = kGeneration, .door = 1, .serial = serial}));  // once
 
   const auto last = one_time.admit(1);
   EXPECT_TRUE(last.open);
   ASSERT_TRUE(last.update.has_value());
   EXPECT_TRUE(last.update->sequence.empty());  // none left: the door is disabled
   EXPECT_EQ(file(), "#000,2000\n#000:udp\n");
-  EXPECT_TRUE(one_time.in_force({.door = 1, .generation = last.update->generation}));
+  EXPECT_TRUE(one_time.in_force({.generation = kGeneration, .door = 1, .serial = last.update->serial}));
   EXPECT_FALSE(one_time.admit(1).open);
 }
 
+// After a reload the helper restates each one-time door's sequence and opens nothing
+// for it until the sniffer confirms that sequence.
+TEST_F(OneTimeDoorsTest, ARestatementWaitsForTheSniffer) {
+  OneTimeDoors one_time(config_, doors_, kGeneration, *log_);
+  const std::vector<OneTimeUpdate> restated = one_time.restate();
+  ASSERT_EQ(restated.size(), 1u);
+  EXPECT_EQ(restated[0].generation, kGeneration);
+  EXPECT_EQ(restated[0].door, 1u);
+  EXPECT_EQ(restated[0].sequence, doors_.doors[1].sequence);
+  EXPECT_FALSE(one_time.admit(1).open);
+  EXPECT_EQ(file(), "1000,2000\n3000:udp\n");  // nothing marked
+  EXPECT_TRUE(one_time.in_force({.generation = kGeneration, .door = 1, .serial = restated[0].serial}));
+  EXPECT_TRUE(one_time.admit(1).open);
+}
+
 TEST_F(OneTimeDoorsTest, ALineThatCannotBeMarkedOpensNothingAndDisablesTheDoor) {
-  OneTimeDoors one_time(config_, doors_, *log_);
+  OneTimeDoors one_time(config_, doors_, kGeneration, *log_);
   std::ofstream(seq_, std::ios::trunc) << "5000\n";  // edited: the sequence in force is gone
   const auto a = one_time.admit(1);
   EXPECT_FALSE(a.open);

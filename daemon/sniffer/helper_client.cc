@@ -2,6 +2,7 @@
 #include "daemon/sniffer/helper_client.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "core/ipc.h"
@@ -91,29 +93,105 @@ std::expected<void, SysError> send_record(int socket, std::span<const std::uint8
 
 }  // namespace
 
-std::expected<void, SysError> HelperClient::report_match(std::uint32_t door, const Address& source) const {
-  return send_record(socket_.get(), encode_match({.door = door, .source = source}));
+std::expected<void, SysError> HelperClient::report_match(ConfigGeneration generation, std::uint32_t door,
+                                                         const Address& source) const {
+  return send_record(socket_.get(), encode_match({.generation = generation, .door = door, .source = source}));
 }
 
 std::expected<void, SysError> HelperClient::report_spa_open(const SpaOpenReport& report) const {
   return send_record(socket_.get(), encode_spa_open(report));
 }
 
-std::expected<std::optional<OneTimeUpdate>, std::string> HelperClient::next_update() const {
-  // One byte more than the largest update, and MSG_TRUNC for the real length.
+std::expected<std::optional<HelperClient::Received>, std::string> HelperClient::receive() const {
+  // One byte more than the largest message, and MSG_TRUNC for the real length; room
+  // for one descriptor.
+  static_assert(kOneTimeUpdateMaxSize >= kIpcHeaderSize, "the buffer holds a reload answer too");
   std::uint8_t buffer[kOneTimeUpdateMaxSize + 1];
-  const ssize_t n = recv(socket_.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  iovec io{buffer, sizeof buffer};
+  msghdr msg{};
+  msg.msg_iov = &io;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t n = recvmsg(socket_.get(), &msg, MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
-  if (n < 0) return std::unexpected(format_sys_error(sys_error("recv from sesame-helper")));
+  if (n < 0) return std::unexpected(format_sys_error(sys_error("recvmsg from sesame-helper")));
   if (n == 0) return std::nullopt;  // the helper is gone; SIGCHLD says so
-  const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
-  auto update = decode_one_time_update(std::span<const std::uint8_t>(buffer, size));
-  if (!update) return std::unexpected(str_cat("sesame-helper sent a bad message (", ipc_reject_name(update.error()), ")"));
-  return std::move(*update);
+  Received got;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      got.passed = UniqueFd(fd);
+    }
+  const std::span<const std::uint8_t> bytes(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
+  const auto bad = [](IpcReject why) {
+    return std::unexpected(str_cat("sesame-helper sent a bad message (", ipc_reject_name(why), ")"));
+  };
+  if (ipc_type_byte(bytes) == std::to_underlying(IpcType::kReloadReply)) {
+    auto answer = decode_reload(bytes, IpcType::kReloadReply);
+    if (!answer) return bad(answer.error());
+    got.answer = *answer;
+  } else {
+    auto update = decode_one_time_update(bytes);
+    if (!update) return bad(update.error());
+    got.update = std::move(*update);
+  }
+  return got;
+}
+
+std::expected<std::optional<OneTimeUpdate>, std::string> HelperClient::next_update() const {
+  if (!pending_.empty()) {
+    OneTimeUpdate u = std::move(pending_.front());
+    pending_.pop_front();
+    return u;
+  }
+  for (;;) {
+    auto got = receive();
+    if (!got) return std::unexpected(got.error());
+    if (!*got) return std::nullopt;
+    // An answer to an earlier reload this side stopped waiting for.
+    if ((*got)->answer) continue;
+    return std::move((*got)->update);
+  }
 }
 
 std::expected<void, SysError> HelperClient::confirm(const OneTimeInForce& in_force) const {
   return send_record(socket_.get(), encode_one_time_in_force(in_force));
+}
+
+std::expected<HelperClient::ReloadAnswer, SysError> HelperClient::reload(ConfigGeneration generation,
+                                                                        int timeout_ms) const {
+  if (auto sent = send_record(socket_.get(), encode_reload({.type = IpcType::kReload, .generation = generation}));
+      !sent)
+    return std::unexpected(sent.error());
+  timespec deadline{};
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += timeout_ms / 1000;
+  for (;;) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const long left_ms = (deadline.tv_sec - now.tv_sec) * 1000 + (deadline.tv_nsec - now.tv_nsec) / 1'000'000;
+    if (left_ms <= 0) return std::unexpected(SysError{"sesame-helper did not answer the reload", ETIMEDOUT});
+    pollfd p{socket_.get(), POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left_ms)) < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(sys_error("poll on sesame-helper's socket"));
+    }
+    if (p.revents & POLLHUP) return std::unexpected(SysError{"sesame-helper closed its socket", EPIPE});
+    if (!(p.revents & POLLIN)) continue;
+    auto got = receive();
+    if (!got) return std::unexpected(SysError{got.error(), EPROTO});
+    if (!*got) continue;
+    if ((*got)->update) {
+      pending_.push_back(std::move(*(*got)->update));
+      continue;
+    }
+    // An answer to an earlier reload this side stopped waiting for.
+    if ((*got)->answer->generation != generation) continue;
+    return ReloadAnswer{.accepted = (*got)->answer->accepted, .log_file = std::move((*got)->passed)};
+  }
 }
 
 std::optional<std::string> HelperClient::exited() {

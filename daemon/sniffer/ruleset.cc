@@ -9,7 +9,7 @@
 namespace sesame {
 
 std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
-    Config config, std::span<const Interface> interfaces, bool ipv4_only) {
+    Config config, std::span<const Interface> interfaces, bool ipv4_only, ConfigGeneration generation) {
   MatcherDoors doors = matcher_doors(config);
   std::vector<Address> local = local_addresses(interfaces);
   auto matcher = Matcher::build(doors.doors, local, doors.rules);
@@ -36,7 +36,7 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
   for (const Interface& i : interfaces) vlan_ids.push_back(i.vlan_ids);
   return std::make_shared<const Ruleset>(Ruleset{std::move(config), std::move(doors), std::move(local),
                                                  std::move(*matcher), std::move(*filter), std::move(spa_doors),
-                                                 std::move(*host), any_link_local, std::move(vlan_ids)});
+                                                 std::move(*host), any_link_local, std::move(vlan_ids), generation});
 }
 
 }  // namespace sesame

@@ -11,6 +11,7 @@
 #include "core/address.h"
 #include "core/bpf_program.h"
 #include "core/config/config.h"
+#include "core/ipc.h"
 #include "core/matcher.h"
 #include "core/spa/spa_gate.h"
 #include "core/source_check.h"
@@ -33,6 +34,7 @@ struct Ruleset {
   // Per interface, in the order of the rings: the VLAN IDs tagged frames may carry
   // (those of the host's VLAN interfaces on it), unless config.any_vlan.
   std::vector<std::vector<std::uint16_t>> vlan_ids;
+  ConfigGeneration generation = 0;  // of the file `config` was read from; every message carries it
 };
 
 // Builds every part, or fails with the first part's reason (matcher, filter, the
@@ -40,6 +42,6 @@ struct Ruleset {
 // addresses are those of `interfaces`, without IPv6 if ipv4_only; host_prefixes are
 // every interface's.
 std::expected<std::shared_ptr<const Ruleset>, std::string> build_ruleset(
-    Config config, std::span<const Interface> interfaces, bool ipv4_only);
+    Config config, std::span<const Interface> interfaces, bool ipv4_only, ConfigGeneration generation);
 
 }  // namespace sesame

@@ -34,6 +34,7 @@
 #include "daemon/sys/privdrop.h"
 #include "daemon/sniffer/random.h"
 #include "daemon/sniffer/ring.h"
+#include "daemon/sys/reload_request.h"
 #include "daemon/sniffer/ruleset.h"
 #include "daemon/sys/seccomp.h"
 #include "daemon/sys/strict_modes.h"
@@ -66,7 +67,7 @@ void notify_systemd(const Log& log, const std::string& state) {
 
 // The config file with the command line's overrides, or nullopt after printing why
 // not. Warnings (lines accepted but worth reading) are printed too.
-std::optional<Config> read_config(const SesamedArgs& args, const Log* log) {
+std::optional<ParsedConfig> read_config(const SesamedArgs& args, const Log* log) {
   auto parsed = load_config_file(args.config_path);
   auto say = [&](const std::string& text) {
     if (!log) {
@@ -89,7 +90,7 @@ std::optional<Config> read_config(const SesamedArgs& args, const Log* log) {
   }
   for (const ConfigError& w : parsed->warnings) say(format_config_warning(w));
   apply_args(args, parsed->config);
-  return std::move(parsed->config);
+  return std::move(*parsed);
 }
 
 std::string describe(std::span<const Interface> interfaces) {
@@ -135,18 +136,34 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
   return {};
 }
 
+// How long a reload waits for the helper's answer: it answers after the firewall
+// commands queued before it (each ufw call takes about half a second).
+constexpr int kReloadAnswerMs = 30'000;
+
+// SIGHUP's log file half: the helper (root) opened the file again, so that a file
+// logrotate renamed is left behind by both processes.
+void reopen_log(const Log& log, const HelperClient::ReloadAnswer& answer) {
+  if (auto ok = log.replace_file(answer.log_file); !ok) log.line(format_sys_error(ok.error()));
+}
+
 // SIGHUP: the doors (and the interfaces' addresses) are read again and put in force
-// without reopening a socket; returns the new rules. What the sockets, the privilege
+// without reopening a socket, once the helper has read the same file (the same
+// generation) and accepted it; returns the new rules. What the sockets, the privilege
 // drop and the tables were made from stays until a restart. Fails with why, with the
-// running rules still in force.
+// running rules still in force in both processes.
 std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
     const SesamedArgs& args, const std::shared_ptr<const Ruleset>& running,
-    std::span<const std::unique_ptr<Worker>> workers, std::span<Interface> interfaces, bool helper_running,
+    std::span<const std::unique_ptr<Worker>> workers, std::span<Interface> interfaces, const HelperClient* helper,
     const Log& log) {
-  std::optional<Config> config = read_config(args, &log);
-  if (!config)
+  std::optional<ParsedConfig> parsed = read_config(args, &log);
+  if (!parsed) {
+    // The helper still reopens the log file: logrotate does not wait for a good config.
+    if (helper)
+      if (auto answer = helper->reload(running->generation, kReloadAnswerMs)) reopen_log(log, *answer);
     return std::unexpected(str_cat("the config file did not load (sesamed reads it as user ",
                                    running->config.user, ")"));
+  }
+  Config* config = &parsed->config;
   auto keep = [&](std::string_view what, auto& now, const auto& before) {
     if (now == before) return;
     log.line(str_cat("reload: ", what, " changed in the config; it applies at the next start"));
@@ -158,14 +175,21 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   keep("workers", config->workers, old.workers);
   keep("table_capacity", config->table_capacity, old.table_capacity);
   keep("log", config->log, old.log);
-  // The helper gives door numbers their meaning from the file as it read it at start.
-  if (helper_running && door_summary(*config) != door_summary(old))
-    return std::unexpected("the doors changed; sesame-helper reads them at start, so restart sesamed");
   if (auto ok = read_addresses(interfaces, args.ipv4_only); !ok) return std::unexpected(format_sys_error(ok.error()));
-  auto next = build_ruleset(std::move(*config), interfaces, args.ipv4_only);
+  auto next = build_ruleset(std::move(*config), interfaces, args.ipv4_only, parsed->generation);
   if (!next) return std::unexpected(next.error());
+  // The helper reads the file itself and takes this generation only if it read the
+  // same bytes; until it says so, matches go out under the running generation.
+  if (helper) {
+    auto answer = helper->reload((*next)->generation, kReloadAnswerMs);
+    if (!answer) return std::unexpected(format_sys_error(answer.error()));
+    reopen_log(log, *answer);
+    if (!answer->accepted)
+      return std::unexpected("sesame-helper refused it (its log line says why)");
+  }
   if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
-    // Some rings may have the new filter already; the old rules need the old one.
+    // Some rings may have the new filter already; the old rules need the old one. The
+    // helper keeps the running generation's doors beside the new ones.
     (void)attach_filters(workers, running->filter.program);
     return std::unexpected(format_sys_error(ok.error()));
   }
@@ -176,7 +200,10 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
 // The helper's one-time updates: each puts a door's next sequence in force (an empty
 // one disables the door), waits until every worker matches with it, and confirms, after
 // which the helper opens the door again. Returns the ruleset now in force; a failure
-// is logged and leaves the door shut, as the helper waits for a confirmation.
+// is logged and leaves the door shut, as the helper waits for a confirmation. An
+// update made under another config generation than the running one is dropped: its
+// door index means another door here (after a reload the helper restates each
+// one-time door under the new generation).
 std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helper,
                                                        std::shared_ptr<const Ruleset> running,
                                                        std::span<const std::unique_ptr<Worker>> workers,
@@ -190,6 +217,11 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
     }
     if (!*update) return running;
     const OneTimeUpdate& u = **update;
+    if (u.generation != running->generation) {
+      log.line(str_cat("a one-time sequence for config generation ", std::to_string(u.generation),
+                       " is ignored; generation ", std::to_string(running->generation), " is running"));
+      continue;
+    }
     if (u.door >= running->doors.origins.size()) {
       log.line(str_cat("error: sesame-helper sent a one-time sequence for door ", std::to_string(u.door),
                        ", which this config does not have"));
@@ -198,7 +230,7 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
     Config config = running->config;
     ConfigDoor& door = config.doors[running->doors.origins[u.door].config_door];
     door.door.sequence = u.sequence;
-    auto next = build_ruleset(std::move(config), interfaces, ipv4_only);
+    auto next = build_ruleset(std::move(config), interfaces, ipv4_only, running->generation);
     if (!next) {
       log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
       continue;
@@ -216,11 +248,23 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
     }
     running = std::move(*next);
     log.line(u.sequence.empty() ? str_cat(door.door.name, ": disabled, no one-time sequence left")
+             : u.line == 0      ? str_cat(door.door.name, ": one-time sequence in force (as sesame-helper read it)")
                                 : str_cat(door.door.name, ": next one-time sequence in force (line ",
                                           std::to_string(u.line), ")"));
-    if (auto sent = helper.confirm({.door = u.door, .generation = u.generation}); !sent)
+    if (auto sent = helper.confirm({.generation = u.generation, .door = u.door, .serial = u.serial}); !sent)
       log.line(str_cat("error: ", format_sys_error(sent.error())));
   }
+}
+
+// `sesame reload` (ExecReload) asks with sigqueue and kReloadRequestToken, and waits
+// for the answer: SIGUSR1 reloaded, SIGUSR2 refused. A plain kill -HUP (logrotate)
+// gets none. Only a process of sesamed's own user can receive it.
+void answer_reload_request(const siginfo_t& info, bool reloaded, const Log& log) {
+  if (info.si_code != SI_QUEUE || info.si_value.sival_int != kReloadRequestToken || info.si_pid == getpid() ||
+      info.si_pid <= 0)
+    return;
+  if (kill(info.si_pid, reloaded ? kReloadedSignal : kReloadRefusedSignal) != 0)
+    log.line(format_sys_error(sys_error(str_cat("answer the reload request of pid ", std::to_string(info.si_pid)))));
 }
 
 int run(int argc, char** argv) {
@@ -238,8 +282,9 @@ int run(int argc, char** argv) {
   }
 
   // 2. The config file (TOML or knockd.conf), overridden by the command line.
-  std::optional<Config> config = read_config(*args, nullptr);
-  if (!config) return 1;
+  std::optional<ParsedConfig> parsed = read_config(*args, nullptr);
+  if (!parsed) return 1;
+  Config* config = &parsed->config;
   //    What this machine lacks stops every door: an interface, the log file, or no
   //    door left that works (a door that cannot work is only disabled, below).
   if (const auto problems = start_problems(*config, args->config_path, machine_probe()); !problems.empty()) {
@@ -276,7 +321,7 @@ int run(int argc, char** argv) {
                        "to the addresses it has at start (or at a SIGHUP)"));
   const std::uint32_t worker_count = config->workers;
   const std::size_t table_capacity = config->table_capacity;
-  auto ruleset_or = build_ruleset(std::move(*config), *interfaces, args->ipv4_only);
+  auto ruleset_or = build_ruleset(std::move(*config), *interfaces, args->ipv4_only, parsed->generation);
   if (!ruleset_or) return fail(log, ruleset_or.error());
   std::shared_ptr<const Ruleset> ruleset = std::move(*ruleset_or);
   if (!ruleset->filter.checks_ports)
@@ -383,17 +428,23 @@ int run(int argc, char** argv) {
   bool helper_died = false;
   for (;;) {
     const timespec interval{kStatisticsIntervalSeconds, 0};
-    const int got = sigtimedwait(&signals, nullptr, &interval);
+    siginfo_t info{};
+    const int got = sigtimedwait(&signals, &info, &interval);
     if (got == SIGHUP) {
       log.line(str_cat("re-reading config file: ", args->config_path));
       notify_systemd(log, "RELOADING=1");
-      if (auto next = reload(*args, ruleset, workers, *interfaces, helper.has_value(), log)) {
-        ruleset = std::move(*next);
-        log.line(str_cat("reloaded: ", door_summary(ruleset->config)));
-      } else {
-        log.line(str_cat("reload failed: ", next.error(), "; keeping the running config"));
-      }
+      const bool reloaded = [&] {
+        if (auto next = reload(*args, ruleset, workers, *interfaces, helper ? &*helper : nullptr, log)) {
+          ruleset = std::move(*next);
+          log.line(str_cat("reloaded: ", door_summary(ruleset->config)));
+          return true;
+        } else {
+          log.line(str_cat("reload failed: ", next.error(), "; keeping the running config"));
+          return false;
+        }
+      }();
       notify_ready();
+      answer_reload_request(info, reloaded, log);
     } else if (got == SIGIO && helper) {
       ruleset = follow_one_time_updates(*helper, ruleset, workers, *interfaces, args->ipv4_only, log);
     } else if (got == SIGTERM || got == SIGINT) {

@@ -177,7 +177,7 @@ void Worker::report(const Address& source, const DoorEvent& event) {
   }
   log_.line(door_event_line(source, ruleset_->doors.doors[event.door].name, event));
   if (event.kind == DoorEventKind::kOpen && helper_) {
-    if (auto sent = helper_->report_match(static_cast<std::uint32_t>(event.door), source); !sent)
+    if (auto sent = helper_->report_match(ruleset_->generation, static_cast<std::uint32_t>(event.door), source); !sent)
       log_.line(str_cat("error: ", source.to_string(), ": ", ruleset_->doors.doors[event.door].name,
                         ": not opened: ", format_sys_error(sent.error())));
   }
@@ -200,7 +200,8 @@ void Worker::on_spa(const Knock& knock, std::uint32_t wall_s) {
                     format_open_ports(grant->ports), " for ", grant->address.to_string(), " for ",
                     std::to_string(grant->seconds), "s"));
   if (!helper_) return;
-  SpaOpenReport report{.door = grant->door, .address = grant->address, .ports = grant->ports,
+  // The gate was built with ruleset_, so the door index is its generation's.
+  SpaOpenReport report{.generation = ruleset_->generation, .door = grant->door, .address = grant->address, .ports = grant->ports,
                        .seconds = grant->seconds, .digest = grant->digest, .replay_until = grant->replay_until};
   if (auto sent = helper_->report_spa_open(report); !sent)
     log_.line(str_cat("error: ", knock.src.to_string(), ": ", door, ": not opened: ", format_sys_error(sent.error())));

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/config/config_generation.h"
 #include "core/config/config_values.h"
 #include "core/config/one_time_sequences.h"
 #include "core/str_cat.h"
@@ -77,7 +78,10 @@ std::expected<ParsedConfig, ConfigError> load_config_file(const std::string& pat
   if (!text) return std::unexpected(text.error());
   const ReadFile read = file_system_reader();
   auto parsed = format ? parse_config_as(*format, *text, path, read) : parse_config(*text, path, read);
-  if (parsed) disable_doors_that_cannot_run(parsed->config, path, machine_probe());
+  if (parsed) {
+    disable_doors_that_cannot_run(parsed->config, path, machine_probe());
+    parsed->generation = config_generation(*text);
+  }
   return parsed;
 }
 

@@ -40,8 +40,9 @@ std::expected<Log, SysError> Log::open(const Logging& config, bool verbose, cons
   log.verbose_ = verbose;
   if (verbose || (!config.syslog && config.file.empty())) log.sinks_.to_stderr = true;
   if (!config.file.empty()) {
-    log.file_ = UniqueFd(::open(config.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
-    if (!log.file_) return std::unexpected(sys_error(str_cat("open log file ", config.file)));
+    auto file = open_log_file(config.file);
+    if (!file) return std::unexpected(file.error());
+    log.file_ = std::move(*file);
   }
   // openlog keeps the pointer, so the configured tag lives as long as the process.
   static std::string configured_ident;
@@ -51,6 +52,18 @@ std::expected<Log, SysError> Log::open(const Logging& config, bool verbose, cons
   }
   if (config.syslog) openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
   return log;
+}
+
+std::expected<UniqueFd, SysError> open_log_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  if (!fd) return std::unexpected(sys_error(str_cat("open log file ", path)));
+  return fd;
+}
+
+std::expected<void, SysError> Log::replace_file(const UniqueFd& fresh) const {
+  if (!file_ || !fresh) return {};
+  if (dup3(fresh.get(), file_.get(), O_CLOEXEC) < 0) return std::unexpected(sys_error("dup3 log file"));
+  return {};
 }
 
 void Log::line(std::string_view message) const {

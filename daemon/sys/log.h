@@ -30,6 +30,12 @@ class Log {
   // sink gets the whole line in one write.
   void line(std::string_view message) const;
 
+  // logrotate's rename and SIGHUP: the log file's descriptor is made to point at
+  // `fresh` (opened by whoever may create it: the helper, for the sniffer) in one
+  // dup3, so a line written meanwhile by another thread lands in one file or the
+  // other, never nowhere. Nothing happens without a file sink.
+  std::expected<void, SysError> replace_file(const UniqueFd& fresh) const;
+
   bool verbose() const { return verbose_; }
   const Logging& sinks() const { return sinks_; }
 
@@ -38,6 +44,9 @@ class Log {
   bool verbose_ = false;
   UniqueFd file_;
 };
+
+// The log file at `path` opened for appending (created 0640 if missing).
+std::expected<UniqueFd, SysError> open_log_file(const std::string& path);
 
 // knockd's line for a door event: "SRC: DOOR: Stage N", "SRC: DOOR: OPEN SESAME",
 // "SRC: DOOR: sequence timeout (stage N)"; and, which knockd does not log,
