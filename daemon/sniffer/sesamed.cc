@@ -25,6 +25,7 @@
 #include "core/config/config_error.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
+#include "daemon/sniffer/address_watch.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sniffer/interfaces.h"
 #include "daemon/sys/log.h"
@@ -125,6 +126,20 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
   return {};
 }
 
+// `next`'s kernel filter on every ring, then its matcher in every worker (which
+// forgets the knocks in progress). Fails with `running`'s filter back in place.
+std::expected<void, std::string> put_in_force(const std::shared_ptr<const Ruleset>& next, const Ruleset& running,
+                                              std::span<const std::unique_ptr<Worker>> workers) {
+  if (auto ok = attach_filters(workers, next->filter.program); !ok) {
+    // Some rings may have the new filter already; the old rules need the old one. The
+    // helper keeps the running generation's doors beside the new ones.
+    (void)attach_filters(workers, running.filter.program);
+    return std::unexpected(format_sys_error(ok.error()));
+  }
+  for (const auto& w : workers) w->reload(next);
+  return {};
+}
+
 // How long a reload waits for the helper's answer: it answers after the firewall
 // commands queued before it (each ufw call takes about half a second).
 constexpr int kReloadAnswerMs = 30'000;
@@ -176,13 +191,21 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
     if (!answer->accepted)
       return std::unexpected("sesame-helper refused it (its log line says why)");
   }
-  if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
-    // Some rings may have the new filter already; the old rules need the old one. The
-    // helper keeps the running generation's doors beside the new ones.
-    (void)attach_filters(workers, running->filter.program);
-    return std::unexpected(format_sys_error(ok.error()));
-  }
-  for (const auto& w : workers) w->reload(*next);
+  if (auto ok = put_in_force(*next, *running, workers); !ok) return std::unexpected(ok.error());
+  return *next;
+}
+
+// An address came to or left a listened interface (AddressWatch): the running config's
+// rules are rebuilt with the addresses the interfaces have now, under the same
+// generation (the helper's doors do not change). Returns the rules in force.
+std::expected<std::shared_ptr<const Ruleset>, std::string> follow_addresses(
+    const SesamedArgs& args, const std::shared_ptr<const Ruleset>& running,
+    std::span<const std::unique_ptr<Worker>> workers, std::span<Interface> interfaces) {
+  if (auto ok = read_addresses(interfaces, args.ipv4_only); !ok) return std::unexpected(format_sys_error(ok.error()));
+  if (local_addresses(interfaces) == running->local_addresses) return running;
+  auto next = build_ruleset(running->config, interfaces, args.ipv4_only, running->generation);
+  if (!next) return std::unexpected(next.error());
+  if (auto ok = put_in_force(*next, *running, workers); !ok) return std::unexpected(ok.error());
   return *next;
 }
 
@@ -228,7 +251,7 @@ int run(int argc, char** argv) {
   for (const Interface& i : *interfaces)
     if (i.addresses.empty())
       log.line(str_cat("warning: ", i.name, " has no address yet; doors without a target match knocks "
-                       "to the addresses it has at start (or at a SIGHUP)"));
+                       "to its addresses once it has some"));
   const std::uint32_t worker_count = config->workers;
   const std::size_t table_capacity = config->table_capacity;
   auto ruleset_or = build_ruleset(std::move(*config), *interfaces, args->ipv4_only, parsed->generation);
@@ -255,11 +278,16 @@ int run(int argc, char** argv) {
   //    helper died.
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, AddressWatch::kSignal}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // 7. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
-  //    fanout group so a source's frames always reach the same worker.
+  // 7. The address watch (netlink), and the rings, as root (CAP_NET_RAW): per
+  //    interface, one per worker, all in one fanout group so a source's frames
+  //    always reach the same worker.
+  std::vector<unsigned> ifindexes;
+  for (const Interface& i : *interfaces) ifindexes.push_back(i.index);
+  auto address_watch = AddressWatch::open(ifindexes, args->ipv4_only);
+  if (!address_watch) return fail(log, format_sys_error(address_watch.error()));
   std::vector<std::vector<Ring>> rings(worker_count);
   for (const Interface& i : *interfaces) {
     std::optional<Fanout> group;
@@ -306,7 +334,8 @@ int run(int argc, char** argv) {
   //     From here on the kernel refuses every system call the loops do not make.
   if (auto ok = restrict_sniffer_syscalls(); !ok) return fail(log, format_sys_error(ok.error()));
 
-  // 11. The workers read frames from here on.
+  // 11. The workers read frames from here on; address changes are watched.
+  address_watch->start();
   std::atomic<bool> worker_failed = false;
   std::vector<std::jthread> threads;
   for (std::size_t w = 0; w < workers.size(); ++w) {
@@ -352,6 +381,15 @@ int run(int argc, char** argv) {
       }();
       notify_ready();
       answer_reload_request(info, reloaded, log);
+    } else if (got == AddressWatch::kSignal) {
+      if (auto next = follow_addresses(*args, ruleset, workers, *interfaces); !next) {
+        log.line(str_cat("error: the listened interfaces' addresses changed, and the filter could not follow: ",
+                         next.error()));
+      } else if (*next != ruleset) {
+        ruleset = std::move(*next);
+        log.line(str_cat("addresses changed: listening on ", describe(*interfaces)));
+        notify_ready();
+      }
     } else if (got == SIGTERM || got == SIGINT) {
       break;
     } else if (got == SIGCHLD && helper) {
