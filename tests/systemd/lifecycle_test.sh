@@ -7,7 +7,8 @@
 # adding a door that then opens, reload changing a start command that then runs, a
 # refused reload (systemctl reload fails, the journal says why), log rename + SIGHUP,
 # kill -9 of sesamed then stop (no rule left, journal empty), kill -9 then the
-# automatic restart (same), reboot (sesamed logs its address, a knock opens), stop.
+# automatic restart (same), reboot (sesamed logs its address, a knock opens), stop;
+# then kill -9 with the ufw backend.
 # Prints how long a rule stayed open after each kill -9.
 #
 # usage: lifecycle_test.sh BUILD_DIR     (root; exits 77 without systemd-nspawn or debootstrap)
@@ -280,6 +281,32 @@ wait_until 5 rule_in_place "$CLIENT4" 55556 && ok "a knock opens after the reboo
 # 12. stop: every grant closed, the journal empty.
 in_container systemctl stop sesamed
 rule_gone "$CLIENT4" 55556 && rule_gone "$CLIENT4" 8080 && ok "stop: no rule left" || fail "a rule stayed after stop"
+grants_empty && ok "the grant journal is empty" || fail "the journal still lists: $(cat "$ROOT/var/lib/sesame/grants")"
+
+# 13. The same kill -9 with the ufw backend (the default): ufw enabled in the
+#     container, the door opens 55555/tcp through ufw.
+in_container ufw --force enable >/dev/null || fail "ufw enable"
+cat >"$ROOT/etc/sesame/sesame.toml" <<EOF
+interfaces = ["host0"]
+
+[[door]]
+name = "ssh"
+sequence = [7000, 8000, 9000]
+tcp_flags = ["syn"]
+open = "$PORT/tcp"
+open_for = "1h"
+EOF
+ufw_rule() { in_container ufw status | grep -Eq "^$PORT/tcp +ALLOW( IN)? +$CLIENT4"; }
+ufw_rule_gone() { ! ufw_rule; }
+in_container systemctl start sesamed || fail "sesamed did not start with ufw"
+knock_on "$SERVER4" 7000 8000 9000
+wait_until 10 ufw_rule && ok "ufw: knock opened $PORT" || fail "ufw: no rule after the knock"
+start=$(now_ms)
+in_container systemctl kill --kill-who=main -s KILL sesamed
+wait_until 30 ufw_rule_gone &&
+  ok "ufw: kill -9: the rule closed before the restart" || fail "ufw: rule stayed after kill -9"
+echo "ufw_kill9_then_restart_rule_open_ms: $(($(now_ms) - start))"
+in_container systemctl stop sesamed
 grants_empty && ok "the grant journal is empty" || fail "the journal still lists: $(cat "$ROOT/var/lib/sesame/grants")"
 
 note "lifecycle took $((SECONDS - t0)) s after the rootfs"
