@@ -5,7 +5,8 @@
 # start command and open the new door, while the grant opened before the reload closes
 # with the stop command it was opened with. A config that fails to load: exit 1, the
 # log says why, knocks work as before. logrotate: the log renamed, then a plain SIGHUP:
-# both processes write to the new file.
+# both processes write to the new file. An address added to the interface after start:
+# a knock to it opens, without a reload; removed, it is dropped.
 #
 # usage: reload_test.sh PATH/TO/sesamed PATH/TO/sesame-helper PATH/TO/sesame   (root; exits 77 to skip)
 set -uo pipefail
@@ -107,6 +108,24 @@ wait_for_line "$LOG" "198.18.0.5: one: OPEN SESAME" 5 && ok "the sniffer's knock
 wait_for_line "$LOG" "198.18.0.5: one: opened by its start command" 5 && ok "the helper's lines follow" ||
   fail "no helper line in the new file"
 grep -Fq "198.18.0.5" "$LOG.1" && fail "a line went to the renamed file" || ok "nothing more in the renamed file"
+
+# 4. An address added to the listened interface after start is followed without a
+#    reload (netlink); a knock to it opens. The figure: address added to rules rebuilt.
+start=$(date +%s%N)
+ip -n "$SRV" addr add 198.18.0.10/24 dev "$SRV_IF"
+if wait_until 1 grep -Eq "addresses changed: listening on $SRV_IF \([^)]*198\.18\.0\.10" "$LOG"; then
+  ok "the new address is followed"
+  echo "address_followed_ms: $((($(date +%s%N) - start) / 1000000))"
+else
+  fail "no 'addresses changed' line with 198.18.0.10 within 1 s"
+fi
+add_client_source 6
+ip -n "$CLI" route replace 198.18.0.10/32 dev "$CLI_IF" src 198.18.0.6
+client_knock 198.18.0.10 7001 7002
+mark one-b.198.18.0.6 && ok "a knock to the new address opens" || fail "no mark for a knock to 198.18.0.10"
+ip -n "$SRV" addr del 198.18.0.10/24 dev "$SRV_IF"
+wait_until 1 bash -c "grep 'addresses changed' '$LOG' | tail -n 1 | grep -vq 198.18.0.10" &&
+  ok "a removed address is dropped" || fail "198.18.0.10 still listened on after its removal"
 
 stop_both
 finish cleanup

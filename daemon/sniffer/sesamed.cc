@@ -25,6 +25,7 @@
 #include "core/config/config_error.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
+#include "daemon/sniffer/address_watch.h"
 #include "daemon/sniffer/detach.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sniffer/interfaces.h"
@@ -136,6 +137,20 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
   return {};
 }
 
+// `next`'s kernel filter on every ring, then its matcher in every worker (which
+// forgets the knocks in progress). Fails with `running`'s filter back in place.
+std::expected<void, std::string> put_in_force(const std::shared_ptr<const Ruleset>& next, const Ruleset& running,
+                                              std::span<const std::unique_ptr<Worker>> workers) {
+  if (auto ok = attach_filters(workers, next->filter.program); !ok) {
+    // Some rings may have the new filter already; the old rules need the old one. The
+    // helper keeps the running generation's doors beside the new ones.
+    (void)attach_filters(workers, running.filter.program);
+    return std::unexpected(format_sys_error(ok.error()));
+  }
+  for (const auto& w : workers) w->reload(next);
+  return {};
+}
+
 // How long a reload waits for the helper's answer: it answers after the firewall
 // commands queued before it (each ufw call takes about half a second).
 constexpr int kReloadAnswerMs = 30'000;
@@ -187,13 +202,21 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
     if (!answer->accepted)
       return std::unexpected("sesame-helper refused it (its log line says why)");
   }
-  if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
-    // Some rings may have the new filter already; the old rules need the old one. The
-    // helper keeps the running generation's doors beside the new ones.
-    (void)attach_filters(workers, running->filter.program);
-    return std::unexpected(format_sys_error(ok.error()));
-  }
-  for (const auto& w : workers) w->reload(*next);
+  if (auto ok = put_in_force(*next, *running, workers); !ok) return std::unexpected(ok.error());
+  return *next;
+}
+
+// An address came to or left a listened interface (AddressWatch): the running config's
+// rules are rebuilt with the addresses the interfaces have now, under the same
+// generation (the helper's doors do not change). Returns the rules in force.
+std::expected<std::shared_ptr<const Ruleset>, std::string> follow_addresses(
+    const SesamedArgs& args, const std::shared_ptr<const Ruleset>& running,
+    std::span<const std::unique_ptr<Worker>> workers, std::span<Interface> interfaces) {
+  if (auto ok = read_addresses(interfaces, args.ipv4_only); !ok) return std::unexpected(format_sys_error(ok.error()));
+  if (local_addresses(interfaces) == running->local_addresses) return running;
+  auto next = build_ruleset(running->config, interfaces, args.ipv4_only, running->generation);
+  if (!next) return std::unexpected(next.error());
+  if (auto ok = put_in_force(*next, *running, workers); !ok) return std::unexpected(ok.error());
   return *next;
 }
 
@@ -235,12 +258,10 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
       log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
       continue;
     }
-    if (auto ok = attach_filters(workers, (*next)->filter.program); !ok) {
-      (void)attach_filters(workers, running->filter.program);
-      log.line(str_cat("error: ", door.door.name, ": ", format_sys_error(ok.error())));
+    if (auto ok = put_in_force(*next, *running, workers); !ok) {
+      log.line(str_cat("error: ", door.door.name, ": ", ok.error()));
       continue;
     }
-    for (const auto& w : workers) w->reload(*next);
     // Each worker takes it at its next wakeup, which the reload itself causes.
     while (!std::ranges::all_of(workers, [](const auto& w) { return w->took_reload(); })) {
       const timespec millisecond{0, 1'000'000};
@@ -318,7 +339,7 @@ int run(int argc, char** argv) {
   for (const Interface& i : *interfaces)
     if (i.addresses.empty())
       log.line(str_cat("warning: ", i.name, " has no address yet; doors without a target match knocks "
-                       "to the addresses it has at start (or at a SIGHUP)"));
+                       "to its addresses once it has some"));
   const std::uint32_t worker_count = config->workers;
   const std::size_t table_capacity = config->table_capacity;
   auto ruleset_or = build_ruleset(std::move(*config), *interfaces, args->ipv4_only, parsed->generation);
@@ -342,14 +363,20 @@ int run(int argc, char** argv) {
 
   // 6. Signals are taken synchronously by the main thread; every thread started from
   //    here on inherits the mask (the helper gets its signals back). SIGCHLD says the
-  //    helper died, SIGIO that it sent a one-time door's next sequence.
+  //    helper died, SIGIO that it sent a one-time door's next sequence, kSignal that
+  //    the listened interfaces' addresses changed.
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGIO}) sigaddset(&signals, s);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGIO, AddressWatch::kSignal}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // 7. The rings, as root (CAP_NET_RAW): per interface, one per worker, all in one
-  //    fanout group so a source's frames always reach the same worker.
+  // 7. The address watch (netlink), and the rings, as root (CAP_NET_RAW): per
+  //    interface, one per worker, all in one fanout group so a source's frames
+  //    always reach the same worker.
+  std::vector<unsigned> ifindexes;
+  for (const Interface& i : *interfaces) ifindexes.push_back(i.index);
+  auto address_watch = AddressWatch::open(ifindexes, args->ipv4_only);
+  if (!address_watch) return fail(log, format_sys_error(address_watch.error()));
   std::vector<std::vector<Ring>> rings(worker_count);
   for (const Interface& i : *interfaces) {
     std::optional<Fanout> group;
@@ -398,7 +425,8 @@ int run(int argc, char** argv) {
   //     From here on the kernel refuses every system call the loops do not make.
   if (auto ok = restrict_sniffer_syscalls(); !ok) return fail(log, format_sys_error(ok.error()));
 
-  // 11. The workers read frames from here on.
+  // 11. The workers read frames from here on; address changes are watched.
+  address_watch->start();
   std::atomic<bool> worker_failed = false;
   std::vector<std::jthread> threads;
   for (std::size_t w = 0; w < workers.size(); ++w) {
@@ -447,6 +475,15 @@ int run(int argc, char** argv) {
       answer_reload_request(info, reloaded, log);
     } else if (got == SIGIO && helper) {
       ruleset = follow_one_time_updates(*helper, ruleset, workers, *interfaces, args->ipv4_only, log);
+    } else if (got == AddressWatch::kSignal) {
+      if (auto next = follow_addresses(*args, ruleset, workers, *interfaces); !next) {
+        log.line(str_cat("error: the listened interfaces' addresses changed, and the filter could not follow: ",
+                         next.error()));
+      } else if (*next != ruleset) {
+        ruleset = std::move(*next);
+        log.line(str_cat("addresses changed: listening on ", describe(*interfaces)));
+        notify_ready();
+      }
     } else if (got == SIGTERM || got == SIGINT) {
       break;
     } else if (got == SIGCHLD && helper) {

@@ -2,6 +2,12 @@
 #include "daemon/sys/log.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace sesame {
 namespace {
@@ -18,6 +24,33 @@ TEST(DoorEventLine, WritesKnockdsWording) {
             "198.18.0.2: ssh/close: wrong knock (stage 1)");
   EXPECT_EQ(door_event_line(kSource, "ssh", {0, 1, DoorEventKind::kScan}),
             "198.18.0.2: ssh: port scan, knock ended (stage 1)");
+}
+
+std::string contents(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// logrotate: the file renamed, a new one opened (by whoever may) and put behind the
+// log's descriptor; the next line goes to the new file, none to the renamed one.
+TEST(Log, ReplaceFileFollowsARename) {
+  char templ[] = "/tmp/sesame-log-XXXXXX";
+  ASSERT_NE(mkdtemp(templ), nullptr);
+  const std::string dir = templ, path = dir + "/sesame.log";
+  auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = path}, false);
+  ASSERT_TRUE(log.has_value());
+  log->line("before");
+  std::filesystem::rename(path, path + ".1");
+  auto fresh = open_log_file(path);
+  ASSERT_TRUE(fresh.has_value());
+  ASSERT_TRUE(log->replace_file(*fresh).has_value());
+  log->line("after");
+  EXPECT_NE(contents(path + ".1").find("before"), std::string::npos);
+  EXPECT_EQ(contents(path + ".1").find("after"), std::string::npos);
+  EXPECT_NE(contents(path).find("after"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(LineBudget, AllowsABurstThenTheRateAndCountsTheRest) {

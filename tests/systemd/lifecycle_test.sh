@@ -7,7 +7,8 @@
 # adding a door that then opens, reload changing a start command that then runs, a
 # refused reload (systemctl reload fails, the journal says why), log rename + SIGHUP,
 # kill -9 of sesamed then stop (no rule left, journal empty), kill -9 then the
-# automatic restart (same), reboot (sesamed logs its address, a knock opens), stop.
+# automatic restart (same), reboot (sesamed logs its address, a knock opens), stop;
+# then kill -9 with the ufw backend.
 # Prints how long a rule stayed open after each kill -9.
 #
 # usage: lifecycle_test.sh BUILD_DIR     (root; exits 77 without systemd-nspawn or debootstrap)
@@ -144,24 +145,33 @@ write_config "$PORT"
 ip netns add "$NS" || die "cannot create $NS"
 ip -n "$NS" link set lo up
 
+# Boots the tree. The first boot failing is this machine's limit (cgroups, no
+# container support), reported as a skip with nspawn's words; a later one, a failure.
+booted_once=""
 boot() {
+  local stop=die
+  [ -n "$booted_once" ] || stop=skip
   : >"$WORK/nspawn.log"
-  # nsenter, not ip netns exec: that remounts /sys, without the cgroup hierarchies nspawn needs.
+  # nsenter, not ip netns exec: that remounts /sys, without the cgroup hierarchies
+  # nspawn needs. --register=no --keep-unit: no machined or system bus on the host.
   nsenter --net="/run/netns/$NS" -- systemd-nspawn -D "$ROOT" -b -M "$MACHINE" --register=no --keep-unit \
     --network-veth --console=passive >>"$WORK/nspawn.log" 2>&1 &
   NSPAWN_PID=$!
-  wait_until 60 bash -c "ip -n $NS link show $HOST_IF >/dev/null 2>&1" || die "no $HOST_IF: $(cat "$WORK/nspawn.log")"
+  wait_until 60 bash -c "ip -n $NS link show $HOST_IF >/dev/null 2>&1" ||
+    $stop "systemd-nspawn made no $HOST_IF: $(cat "$WORK/nspawn.log")"
   ip -n "$NS" addr add "$CLIENT4/24" dev "$HOST_IF"
   ip -n "$NS" addr add "$CLIENT6/64" dev "$HOST_IF" nodad
   ip -n "$NS" link set "$HOST_IF" up
   local state
-  wait_until 90 bash -c "[ -n \"\$(cat /proc/$NSPAWN_PID/task/*/children 2>/dev/null)\" ]" || die "nspawn started no init"
+  wait_until 90 bash -c "[ -n \"\$(cat /proc/$NSPAWN_PID/task/*/children 2>/dev/null)\" ]" ||
+    $stop "systemd-nspawn started no init: $(cat "$WORK/nspawn.log")"
   for _ in $(seq 900); do
     state=$(in_container systemctl is-system-running 2>/dev/null)
     case $state in running | degraded) break ;; esac
     sleep 0.1
   done
-  [ "$state" = running ] || { in_container systemctl --failed --no-pager; die "the container is $state"; }
+  [ "$state" = running ] || { in_container systemctl --failed --no-pager; $stop "the container is $state after boot"; }
+  booted_once=1
 }
 
 knock_on() { ip netns exec "$NS" knock "$@" >/dev/null; }
@@ -280,6 +290,32 @@ wait_until 5 rule_in_place "$CLIENT4" 55556 && ok "a knock opens after the reboo
 # 12. stop: every grant closed, the journal empty.
 in_container systemctl stop sesamed
 rule_gone "$CLIENT4" 55556 && rule_gone "$CLIENT4" 8080 && ok "stop: no rule left" || fail "a rule stayed after stop"
+grants_empty && ok "the grant journal is empty" || fail "the journal still lists: $(cat "$ROOT/var/lib/sesame/grants")"
+
+# 13. The same kill -9 with the ufw backend (the default): ufw enabled in the
+#     container, the door opens 55555/tcp through ufw.
+in_container ufw --force enable >/dev/null || fail "ufw enable"
+cat >"$ROOT/etc/sesame/sesame.toml" <<EOF
+interfaces = ["host0"]
+
+[[door]]
+name = "ssh"
+sequence = [7000, 8000, 9000]
+tcp_flags = ["syn"]
+open = "$PORT/tcp"
+open_for = "1h"
+EOF
+ufw_rule() { in_container ufw status | grep -Eq "^$PORT/tcp +ALLOW( IN)? +$CLIENT4"; }
+ufw_rule_gone() { ! ufw_rule; }
+in_container systemctl start sesamed || fail "sesamed did not start with ufw"
+knock_on "$SERVER4" 7000 8000 9000
+wait_until 10 ufw_rule && ok "ufw: knock opened $PORT" || fail "ufw: no rule after the knock"
+start=$(now_ms)
+in_container systemctl kill --kill-who=main -s KILL sesamed
+wait_until 30 ufw_rule_gone &&
+  ok "ufw: kill -9: the rule closed before the restart" || fail "ufw: rule stayed after kill -9"
+echo "ufw_kill9_then_restart_rule_open_ms: $(($(now_ms) - start))"
+in_container systemctl stop sesamed
 grants_empty && ok "the grant journal is empty" || fail "the journal still lists: $(cat "$ROOT/var/lib/sesame/grants")"
 
 note "lifecycle took $((SECONDS - t0)) s after the rootfs"
