@@ -39,7 +39,7 @@ TEST(Log, ReplaceFileFollowsARename) {
   char templ[] = "/tmp/sesame-log-XXXXXX";
   ASSERT_NE(mkdtemp(templ), nullptr);
   const std::string dir = templ, path = dir + "/sesame.log";
-  auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = path}, false);
+  auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = path, .ident = ""}, false);
   ASSERT_TRUE(log.has_value());
   log->line("before");
   std::filesystem::rename(path, path + ".1");
