@@ -29,6 +29,8 @@ constexpr std::string_view kSnifferCalls[] = {
     // programs can run)
     "read", "write", "writev", "close", "lseek", "fstat", "newfstatat", "statx", "fcntl", "access", "faccessat",
     "faccessat2",
+    // a reload's StrictModes check, whose realpath(3) reads each symlink on the way
+    "readlink", "readlinkat",
     // memory (mmap and mprotect below: never executable)
     "munmap", "mremap", "brk", "madvise",
     // threads
