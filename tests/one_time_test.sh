@@ -37,7 +37,9 @@ SEQS="# one sequence per line
 write_conf() {
   local dir=$1 logfile=$2
   printf '%s' "$SEQS" >"$dir/ssh.seq"
-  chown nobody:root "$dir/ssh.seq"
+  # root's (StrictModes), readable by the sniffer's group only: an owner and mode the
+  # rewrite must keep
+  chown root:nogroup "$dir/ssh.seq"
   chmod 0640 "$dir/ssh.seq"
   cat >"$dir/knockd.conf" <<EOF
 [options]
@@ -147,7 +149,7 @@ fi
 sed -i '5s/^./#/' "$KND/ssh.seq"
 cmp -s "$SES/ssh.seq" "$KND/ssh.seq" && ok "and the last line marked the same way" ||
   fail "last line: $(diff "$KND/ssh.seq" "$SES/ssh.seq")"
-[ "$(stat -c '%U:%G %a' "$SES/ssh.seq")" = "nobody:root 640" ] && ok "owner and mode kept" ||
+[ "$(stat -c '%U:%G %a' "$SES/ssh.seq")" = "root:nogroup 640" ] && ok "owner and mode kept" ||
   fail "owner and mode: $(stat -c '%U:%G %a' "$SES/ssh.seq")"
 ls "$SES" | grep -q sesame-tmp && fail "a temporary file was left"
 
