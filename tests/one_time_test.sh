@@ -107,6 +107,14 @@ expect_nothing "line 2 again (replay)" 1001 1002 1003
 kill -HUP "$SESAMED_PID"
 wait_for_line "$LOG" "reloaded:" 5 || fail "no reload line: $(grep -F reload "$LOG")"
 expect_nothing "line 2 after a reload" 1001 1002 1003
+# A changed file is a new config generation: the helper restates line 3 under it, and
+# the door opens only once the sniffer confirmed it.
+echo "# reloaded with other bytes" >>"$CONF"
+kill -HUP "$SESAMED_PID"
+wait_for_line "$LOG" "helper: reloaded, config generation" 5 || fail "the helper did not reload"
+wait_for_line "$LOG" "oneTime: one-time sequence in force (as sesame-helper read it)" 5 &&
+  ok "the helper restated line 3 under the new generation" || fail "no restatement: $(grep -F oneTime "$LOG" | tail -3)"
+expect_nothing "line 2 after a reload to a changed file" 1001 1002 1003
 expect_opens "line 3 (2001,2002:udp,2003)" 2001 2002:udp 2003
 cp "$SES/ssh.seq" "$WORK/after-line-3"
 stop_both
