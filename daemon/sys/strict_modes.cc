@@ -55,6 +55,9 @@ std::optional<ConfigError> strict_modes_refusal(const std::string& config_path, 
   auto refuse = [](const UnsafePath& bad) { return ConfigError{bad.path, 0, 0, "", bad.why, ""}; };
   if (auto bad = unsafe_path(config_path)) return refuse(*bad);
   for (const ConfigDoor& d : config.doors) {
+    // A disabled door runs nothing and writes no file; a program that is missing is
+    // what disabled it (load_config_file), not a StrictModes matter.
+    if (d.disabled) continue;
     if (!d.one_time_sequences.empty())
       if (auto bad = unsafe_path(d.one_time_sequences)) return refuse(*bad);
     if (config.firewall != FirewallBackend::kExec) continue;

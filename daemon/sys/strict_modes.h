@@ -25,6 +25,7 @@ std::optional<UnsafePath> unsafe_path(const std::string& path);
 // The first unsafe file among the config at config_path, its doors' one-time
 // sequence files, and, with the exec backend, every file a command's program may be
 // (on the fixed PATH the helper searches); as a ConfigError naming the path at fault.
+// Disabled doors are skipped: they run nothing.
 std::optional<ConfigError> strict_modes_refusal(const std::string& config_path, const Config& config);
 
 }  // namespace sesame

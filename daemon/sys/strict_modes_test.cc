@@ -106,5 +106,19 @@ TEST_F(StrictModesTest, OneTimeFilesAndExecProgramsAreChecked) {
   EXPECT_EQ(bad->message.rfind("owned by uid 65534", 0), 0u) << bad->message;
 }
 
+// A door that load_config_file disabled (here: its program is missing) runs nothing;
+// the others are still checked.
+TEST_F(StrictModesTest, DisabledDoorsAreSkipped) {
+  Config exec;
+  exec.firewall = FirewallBackend::kExec;
+  ConfigDoor missing;
+  missing.exec.start = CommandTemplate{.argv = {dir_ + "/not-there", "%IP%"}};
+  missing.disabled = ConfigError{config_, 3, 0, "Start_Command", "not there", ""};
+  exec.doors.push_back(missing);
+  EXPECT_EQ(strict_modes_refusal(config_, exec), std::nullopt);
+  exec.doors[0].disabled.reset();
+  EXPECT_TRUE(strict_modes_refusal(config_, exec).has_value());
+}
+
 }  // namespace
 }  // namespace sesame
