@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "daemon/sys/machine_probe.h"
 #include "daemon/sys/sys_error.h"
 
 namespace sesame {
@@ -17,10 +18,11 @@ struct Interface {
   // Every address the interface holds (IPv6 ones left out with ipv4_only): the
   // destinations a door without a target accepts, as knockd's "dst host" filter.
   std::vector<Address> addresses;
+  LinkFraming framing = LinkFraming::kEthernet;
 };
 
-// Looks up each named interface. Fails if one does not exist, is not Ethernet (or
-// loopback, which frames the same way), or the addresses cannot be read.
+// Looks up each named interface and its framing. Fails if one does not exist, has a
+// link type sesamed does not read (interface_framing), or the addresses cannot be read.
 std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const std::string> names,
                                                                 bool ipv4_only);
 

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "daemon/sys/machine_probe.h"  // LinkFraming
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -22,6 +23,9 @@ namespace sesame {
 struct RingOptions {
   std::string interface;  // for messages
   unsigned ifindex = 0;
+  // kIp: frames start at the IP header. The kernel filter built from the doors reads
+  // Ethernet offsets, so such a ring passes every frame to parse_ip_packet instead.
+  LinkFraming framing = LinkFraming::kEthernet;
   // 32 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
   // blocks and a busy worker has 8 MiB of slack before the kernel drops: about 200 ms
   // of a 300 k frames/s flood, longer than the worker spends on the timers that come
@@ -52,6 +56,7 @@ struct RingFrame {
   std::uint32_t sec = 0;                // kernel receive time (CLOCK_REALTIME)
   std::uint32_t nsec = 0;
   bool vlan_tag_out_of_band = false;    // the NIC or the stack stripped a VLAN tag
+  LinkFraming framing = LinkFraming::kEthernet;  // the ring's: where `bytes` begins
 };
 
 class Ring {
@@ -120,7 +125,8 @@ class Ring {
       on_frame(RingFrame{{base + offset + h->tp_mac, h->tp_snaplen},
                          h->tp_sec,
                          h->tp_nsec,
-                         (h->tp_status & TP_STATUS_VLAN_VALID) != 0});
+                         (h->tp_status & TP_STATUS_VLAN_VALID) != 0,
+                         framing_});
       if (h->tp_next_offset == 0) return;
       offset += h->tp_next_offset;
     }
@@ -132,6 +138,7 @@ class Ring {
   std::uint32_t block_count_ = 0;
   std::uint32_t next_block_ = 0;
   std::string interface_;
+  LinkFraming framing_ = LinkFraming::kEthernet;
 };
 
 }  // namespace sesame

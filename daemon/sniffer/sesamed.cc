@@ -304,7 +304,8 @@ int run(int argc, char** argv) {
   for (const Interface& i : *interfaces) {
     std::optional<Fanout> group;
     for (std::uint32_t w = 0; w < worker_count; ++w) {
-      auto ring = Ring::open(RingOptions{.interface = i.name, .ifindex = i.index}, ruleset->filter.program);
+      auto ring = Ring::open(RingOptions{.interface = i.name, .ifindex = i.index, .framing = i.framing},
+                             ruleset->filter.program);
       if (!ring) return fail(log, format_sys_error(ring.error()));
       auto joined = ring->join_fanout(group, fanout);
       if (!joined) return fail(log, format_sys_error(joined.error()));
