@@ -192,7 +192,11 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
     }
     Config config = running->config;
     ConfigDoor& door = config.doors[running->doors.origins[u.door].config_door];
-    door.door.sequence = u.sequence;
+    if (u.sequence.empty())  // as a restart would read it, so a SIGHUP sees the same doors
+      disable_door(door, ConfigError{door.one_time_sequences, 0, 0, "",
+                                     "no unused sequence left (every line is blank, a '#' comment or used)", ""});
+    else
+      door.door.sequence = u.sequence;
     auto next = build_ruleset(std::move(config), interfaces, ipv4_only);
     if (!next) {
       log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
