@@ -120,7 +120,8 @@ int run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  // SIGCHLD: a door command the exec backend runs in the background has ended.
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   const UniqueFd signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
   if (!signal_fd) return fail(format_sys_error(sys_error("signalfd")));
@@ -152,7 +153,9 @@ int run(int argc, char** argv) {
   for (;;) {
     const std::uint64_t now = monotonic_ms();
     grants.expire(now);
-    const std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
+    backend->reap();
+    std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
+    if (const auto commands = backend->next_deadline_in()) wait = std::min(wait.value_or(*commands), *commands);
     pollfd fds[2] = {{peer.get(), POLLIN, 0}, {signal_fd.get(), POLLIN, 0}};
     const int timeout = wait ? static_cast<int>(std::min<std::uint64_t>(*wait, 60'000)) : -1;
     if (poll(fds, 2, timeout) < 0) {
@@ -164,7 +167,9 @@ int run(int argc, char** argv) {
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(signal_fd.get(), &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGHUP) {
+        if (info.ssi_signo == SIGCHLD) {
+          // Collected by reap() at the top of the loop.
+        } else if (info.ssi_signo == SIGHUP) {
           log.line("helper: SIGHUP ignored; the helper reads its config at start");
         } else {
           log.line("helper: stopping on a signal");

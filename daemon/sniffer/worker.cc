@@ -116,7 +116,8 @@ void Worker::drain_all() {
 
 void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
   ++counters_.frames;
-  const auto knock = parse_frame(frame.bytes, frame.vlan_tag_out_of_band);
+  const auto knock = frame.framing == LinkFraming::kIp ? parse_ip_packet(frame.bytes)
+                                                       : parse_frame(frame.bytes, frame.vlan_tag_out_of_band);
   if (!knock) {
     ++counters_.rejects[std::to_underlying(knock.error())];
     return;
