@@ -10,10 +10,14 @@
 
 #include "core/config/config_values.h"
 #include "core/str_cat.h"
+#include "daemon/helper/state_dir.h"
 #include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 namespace {
+
+constexpr const char* kJournalName = "grants";
+constexpr const char* kTemporaryName = "grants.new";
 
 // A journal this large was not written by the helper.
 constexpr std::size_t kMaxJournalSize = std::size_t{16} << 20;
@@ -76,9 +80,11 @@ std::optional<GrantRecord> parse_grant_record(std::string_view line) {
 }
 
 std::expected<Journal, SysError> Journal::open(std::string dir) {
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return std::unexpected(sys_error(str_cat("mkdir ", dir)));
+  auto fd = open_state_dir(dir);
+  if (!fd) return std::unexpected(fd.error());
   Journal j;
-  j.path_ = str_cat(dir, "/grants");
+  j.dir_fd_ = std::move(*fd);
+  j.path_ = str_cat(dir, "/", kJournalName);
   j.dir_ = std::move(dir);
   return j;
 }
@@ -86,7 +92,7 @@ std::expected<Journal, SysError> Journal::open(std::string dir) {
 std::expected<std::vector<GrantRecord>, SysError> Journal::read(std::size_t& skipped) const {
   skipped = 0;
   std::vector<GrantRecord> records;
-  const UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+  const UniqueFd fd(::openat(dir_fd_.get(), kJournalName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return records;
     return std::unexpected(sys_error(str_cat("open ", path_)));
@@ -117,7 +123,8 @@ std::expected<void, SysError> Journal::write(std::span<const GrantRecord> record
   for (const GrantRecord& r : records) text += str_cat(format_grant_record(r), "\n");
   const std::string temporary = str_cat(path_, ".new");
   {
-    const UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    const UniqueFd fd(
+        ::openat(dir_fd_.get(), kTemporaryName, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) return std::unexpected(sys_error(str_cat("open ", temporary)));
     for (std::size_t done = 0; done < text.size();) {
       const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
@@ -127,9 +134,9 @@ std::expected<void, SysError> Journal::write(std::span<const GrantRecord> record
     }
     if (fsync(fd.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", temporary)));
   }
-  if (rename(temporary.c_str(), path_.c_str()) != 0) return std::unexpected(sys_error(str_cat("rename to ", path_)));
-  const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir || fsync(dir.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", dir_)));
+  if (renameat(dir_fd_.get(), kTemporaryName, dir_fd_.get(), kJournalName) != 0)
+    return std::unexpected(sys_error(str_cat("rename to ", path_)));
+  if (fsync(dir_fd_.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", dir_)));
   return {};
 }
 
