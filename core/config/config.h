@@ -114,6 +114,9 @@ struct Config {
   bool any_vlan = false;
   std::uint32_t max_grant_lifetime = kDefaultMaxGrantLifetime;  // seconds
   std::uint32_t max_grants_per_door = kDefaultMaxGrantsPerDoor;
+  // The helper's per-address open limit counts an IPv6 knocker by this prefix (/64:
+  // what one host is commonly given).
+  std::uint8_t ipv6_limit_prefix = 64;
   std::vector<ConfigDoor> doors;
 };
 
