@@ -24,8 +24,10 @@ constexpr std::string_view kSnifferCalls[] = {
     "io_uring_enter", "sendto", "sendmsg", "recvfrom", "recvmsg", "getsockopt", "setsockopt",
     // syslog's and getifaddrs's sockets, sd_notify's (which sends its credentials)
     "connect", "bind", "getsockname", "getuid", "geteuid", "getgid", "getegid",
-    // the log and a reload's read of the config file
-    "read", "write", "writev", "close", "lseek", "fstat", "newfstatat", "statx", "fcntl",
+    // the log and a reload's read of the config file, and its StrictModes check
+    // (realpath's readlink, access for exec programs): metadata, read only
+    "read", "write", "writev", "close", "lseek", "fstat", "newfstatat", "statx", "fcntl", "readlink",
+    "readlinkat", "access", "faccessat", "faccessat2",
     // memory (mmap and mprotect below: never executable)
     "munmap", "mremap", "brk", "madvise",
     // threads
