@@ -22,6 +22,7 @@ enum class RootKey : std::uint8_t {
   kAnyVlan,
   kMaxGrantLifetime,
   kMaxGrantsPerDoor,
+  kIpv6LimitPrefix,
   kLog,
   kDoor,
 };
@@ -74,6 +75,7 @@ inline constexpr std::array<EnumName<RootKey>, 12> kRootKeys{{
     {RootKey::kAnyVlan, "any_vlan"},
     {RootKey::kMaxGrantLifetime, "max_grant_lifetime"},
     {RootKey::kMaxGrantsPerDoor, "max_grants_per_door"},
+    {RootKey::kIpv6LimitPrefix, "ipv6_limit_prefix"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};
