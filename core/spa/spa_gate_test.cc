@@ -129,11 +129,14 @@ TEST(SpaGate, GarbageCostsNoCryptoAndFloodsSpendOnlyTheirBudget) {
 }
 
 TEST(SpaGate, TheGlobalBudgetBoundsAFloodFromManySources) {
-  SpaGate gate({door(0, capture_keys())}, SpaBudgets{.global_burst = 2, .global_interval_ms = 1000});
+  SpaGate gate({door(0, capture_keys())}, SpaBudgets{.global_per_window = 2, .global_window_ms = 1000});
   const Bytes forged(204, 'A');
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.1.1")).error(), SpaReject::kHmacMismatch);
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.1.2")).error(), SpaReject::kHmacMismatch);
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.1.3")).error(), SpaReject::kOverBudget);
+  // The next window has a budget again.
+  EXPECT_EQ(gate.admit(*Address::parse("198.18.1.4"), kDefaultSpaPort, forged, kCaptureTime, 2000).error(),
+            SpaReject::kHmacMismatch);
 }
 
 TEST(SpaReplayCache, ForgetsEntriesOnceExpiredAndStaysBounded) {
