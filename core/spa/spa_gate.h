@@ -16,7 +16,7 @@
 #include "core/spa/spa_door.h"
 #include "core/spa/spa_reject.h"
 #include "core/spa/spa_replay_cache.h"
-#include "core/token_bucket.h"  // per-source budgets
+#include "core/token_bucket.h"
 
 namespace sesame {
 
