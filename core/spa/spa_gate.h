@@ -80,6 +80,7 @@ class SpaGate {
   std::uint64_t window_start_ms_ = 0;
   std::uint32_t window_spent_ = 0;
   std::map<Address, TokenBucket> per_source_;
+  std::uint64_t last_sweep_ms_ = ~std::uint64_t{0};  // when per_source_ was last swept
   SpaReplayCache replays_;
 };
 
