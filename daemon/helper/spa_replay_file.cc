@@ -12,7 +12,7 @@ namespace {
 
 // kSpaReplayCapacity lines of 64 + 1 + 20 + 1 bytes, rounded up.
 constexpr std::size_t kMaxFileSize = std::size_t{8} << 20;
-const std::string kFileName = "spa-replays";
+constexpr const char* kFileName = "spa-replays";
 constexpr char kHex[] = "0123456789abcdef";
 
 std::optional<std::pair<SpaPayloadDigest, std::int64_t>> parse_line(std::string_view line) {
