@@ -64,7 +64,7 @@ enum class SpaKey : std::uint8_t {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 12> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 13> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
