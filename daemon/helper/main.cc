@@ -132,7 +132,7 @@ int run(int argc, char** argv) {
   if (auto missing = backend->missing_program())
     return fail(str_cat("the ", firewall_backend_name(config.firewall), " backend runs ", *missing,
                         ", which is not installed (looked in /usr/sbin, /usr/bin, /sbin, /bin)"));
-  Grants grants(config, *backend, *journal, log);
+  Grants grants(config, *backend, *journal, log, OpenLimits{.ipv6_prefix_length = config.ipv6_limit_prefix});
   if (auto ok = grants.start(clock_now()); !ok) {
     log.line(str_cat("helper: cannot start: ", ok.error()));
     return fail(str_cat("cannot start: ", ok.error()));

@@ -288,6 +288,7 @@ int run(int argc, char** argv) {
              "and every TCP and UDP frame to them is read");
   auto user = look_up_user(ruleset->config.user);
   if (!user) return fail(log, format_sys_error(user.error()));
+  if (auto warning = shared_account_warning(*user)) log.line(*warning);
 
   // 5. Keys chosen at random for this run: the fanout hash's multiplier (which worker
   //    a source lands on) and each knock table's hash key (which bucket).
