@@ -1,6 +1,7 @@
 #include "core/open_limiter.h"
 
 #include <algorithm>
+#include <array>
 
 namespace sesame {
 
@@ -8,7 +9,19 @@ void OpenLimiter::forget_full(std::uint64_t now_ms) {
   std::erase_if(sources_, [&](const auto& entry) { return entry.second.full_at(now_ms); });
 }
 
-OpenVerdict OpenLimiter::admit(const Address& source, std::uint64_t now_ms) {
+Address OpenLimiter::bucket_key(const Address& source) const {
+  if (source.is_v4()) return source;
+  std::array<std::uint8_t, 16> bytes = source.bytes();
+  const unsigned bits = std::min<unsigned>(limits_.ipv6_prefix_length, 128);
+  for (unsigned i = 0; i < 16; ++i) {
+    const unsigned kept = bits > i * 8 ? std::min(bits - i * 8, 8u) : 0;
+    bytes[i] &= static_cast<std::uint8_t>(0xff00u >> kept);
+  }
+  return Address::v6(bytes);
+}
+
+OpenVerdict OpenLimiter::admit(const Address& address, std::uint64_t now_ms) {
+  const Address source = bucket_key(address);
   auto it = sources_.find(source);
   if (it == sources_.end()) {
     if (sources_.size() >= limits_.max_sources) forget_full(now_ms);

@@ -22,6 +22,9 @@ struct OpenLimits {
   std::uint64_t global_interval_ms = 100;  // 10 opens a second after the burst
   std::uint32_t source_burst = 4;
   std::uint64_t source_interval_ms = 15'000;  // 4 a minute after the burst
+  // An IPv6 "source" is its /64 (the prefix one host is commonly given): per /128, one
+  // host could open without limit.
+  std::uint8_t ipv6_prefix_length = 64;
   // Sources remembered at once; beyond it, sources whose bucket is full again are
   // forgotten, and if none is, the new source is refused (memory stays bounded).
   std::size_t max_sources = 8192;
@@ -47,12 +50,15 @@ class OpenLimiter {
   explicit OpenLimiter(OpenLimits limits = {}) : limits_(limits), global_(limits.global_burst, limits.global_interval_ms) {}
 
   // Whether `source` may have a new grant opened at now_ms; an allowed open uses a
-  // token from both buckets, a refused one from neither.
+  // token from both buckets, a refused one from neither. IPv6 sources share the
+  // bucket of their ipv6_prefix_length prefix.
   OpenVerdict admit(const Address& source, std::uint64_t now_ms);
   std::size_t sources() const { return sources_.size(); }
 
  private:
   void forget_full(std::uint64_t now_ms);
+  // The key of source's bucket: itself for IPv4, its prefix for IPv6.
+  Address bucket_key(const Address& source) const;
 
   OpenLimits limits_;
   TokenBucket global_;

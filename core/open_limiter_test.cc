@@ -15,6 +15,21 @@ TEST(OpenLimiter, PerSourceLimitLeavesOthersAlone) {
   EXPECT_EQ(l.admit(a, 1000), OpenVerdict::kAllowed);
 }
 
+// One host with a /64 has one bucket, not 2^64 of them.
+TEST(OpenLimiter, Ipv6SourcesShareTheirPrefixsBucket) {
+  OpenLimiter l({.global_burst = 100, .global_interval_ms = 1, .source_burst = 2, .source_interval_ms = 60'000});
+  EXPECT_EQ(l.admit(*Address::parse("2001:2::1:1"), 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(*Address::parse("2001:2::ffff:2"), 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(l.admit(*Address::parse("2001:2::abcd:3"), 0), OpenVerdict::kSourceLimited);
+  EXPECT_EQ(l.admit(*Address::parse("2001:2:0:1::1"), 0), OpenVerdict::kAllowed);  // the next /64
+  EXPECT_EQ(l.sources(), 2u);
+  // Configurable: per /128 again.
+  OpenLimiter exact({.global_burst = 100, .global_interval_ms = 1, .source_burst = 1, .source_interval_ms = 60'000,
+                     .ipv6_prefix_length = 128});
+  EXPECT_EQ(exact.admit(*Address::parse("2001:2::1"), 0), OpenVerdict::kAllowed);
+  EXPECT_EQ(exact.admit(*Address::parse("2001:2::2"), 0), OpenVerdict::kAllowed);
+}
+
 TEST(OpenLimiter, GlobalLimitAndRefusalsCostNothing) {
   OpenLimiter l({.global_burst = 3, .global_interval_ms = 100, .source_burst = 1, .source_interval_ms = 60'000});
   for (std::uint32_t i = 0; i < 3; ++i) EXPECT_EQ(l.admit(Address::v4(0xc6120000 + i), 0), OpenVerdict::kAllowed);

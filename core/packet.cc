@@ -221,7 +221,25 @@ Parsed parse_ethernet(std::span<const std::uint8_t> frame, bool vlan_tag_out_of_
   }
 }
 
+Parsed parse_ip(std::span<const std::uint8_t> packet, Knock& knock) {
+  if (packet.empty()) return std::unexpected(Reject::kNotIp);
+  switch (packet[0] >> 4) {
+    case 4:
+      return parse_ipv4(packet, knock);
+    case 6:
+      return parse_ipv6(packet, knock);
+    default:
+      return std::unexpected(Reject::kNotIp);
+  }
+}
+
 }  // namespace
+
+std::expected<Knock, Reject> parse_ip_packet(std::span<const std::uint8_t> packet) {
+  std::expected<Knock, Reject> result(std::in_place);
+  if (const Parsed parsed = parse_ip(packet, *result); !parsed) result = std::unexpected(parsed.error());
+  return result;
+}
 
 std::expected<Knock, Reject> parse_frame(std::span<const std::uint8_t> frame,
                                          bool vlan_tag_out_of_band) {

@@ -1,4 +1,5 @@
-// parse_frame: one captured Ethernet frame to the Knock it carries, or why it carries none.
+// parse_frame: one captured Ethernet frame (or, parse_ip_packet, an IP packet from a link
+// without a link header) to the Knock it carries, or why it carries none.
 #pragma once
 
 #include <cstddef>
@@ -26,5 +27,9 @@ inline constexpr std::size_t kMaxIpv6ExtHeaders = 8;
 // past `frame`; the returned Knock's payload is a view into `frame`.
 std::expected<Knock, Reject> parse_frame(std::span<const std::uint8_t> frame,
                                          bool vlan_tag_out_of_band = false);
+
+// The same for a link without a link-layer header (tun, WireGuard, ppp): `packet`
+// starts at the IP header, whose version nibble says IPv4 or IPv6 (kNotIp otherwise).
+std::expected<Knock, Reject> parse_ip_packet(std::span<const std::uint8_t> packet);
 
 }  // namespace sesame

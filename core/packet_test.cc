@@ -54,9 +54,9 @@ void expect_payload_inside(std::span<const std::uint8_t> frame,
               le(got->payload.data() + got->payload.size(), frame.data() + frame.size()));
 }
 
-void expect_parse(std::span<const std::uint8_t> frame, const Expected& want,
-                  bool vlan_tag_out_of_band = false) {
-  const auto got = parse_frame(frame, vlan_tag_out_of_band);
+// `got` parsed from `bytes` (its payload must point inside them) is `want`.
+void expect_knock(std::span<const std::uint8_t> bytes, const std::expected<Knock, Reject>& got,
+                  const Expected& want) {
   if (!want) {
     ASSERT_FALSE(got) << "parsed as a knock on port " << got->dst_port;
     EXPECT_EQ(reject_name(got.error()), reject_name(want.error()));
@@ -70,7 +70,12 @@ void expect_parse(std::span<const std::uint8_t> frame, const Expected& want,
   EXPECT_EQ(got->dst_port, want->dst_port);
   EXPECT_EQ(got->tcp_flags, want->tcp_flags);
   EXPECT_EQ(got->payload.size(), want->payload_size);
-  expect_payload_inside(frame, got);
+  expect_payload_inside(bytes, got);
+}
+
+void expect_parse(std::span<const std::uint8_t> frame, const Expected& want,
+                  bool vlan_tag_out_of_band = false) {
+  expect_knock(frame, parse_frame(frame, vlan_tag_out_of_band), want);
 }
 
 // ---- Real captures (see tests/captures/README.md) ----
@@ -529,6 +534,26 @@ TEST_P(PacketSyntheticTest, ParsesAsExpected) {
 
 INSTANTIATE_TEST_SUITE_P(Frames, PacketSyntheticTest, testing::ValuesIn(synthetic_cases()),
                          [](const testing::TestParamInfo<Case>& p) { return p.param.name; });
+
+// A link without a link header (tun, WireGuard, ppp) delivers the IP packet alone:
+// parse_ip_packet reads it as parse_frame reads the same packet behind an Ethernet header.
+TEST(PacketTest, IpPacketParsesAsItsEthernetFrame) {
+  std::size_t compared = 0;
+  for (const Case& c : synthetic_cases()) {
+    if (c.vlan_tag_out_of_band || c.frame.size() <= 14) continue;
+    const std::uint16_t ether_type = static_cast<std::uint16_t>(c.frame[12] << 8 | c.frame[13]);
+    const std::uint8_t version = c.frame[14] >> 4;
+    // The version nibble is all parse_ip_packet has; skip frames whose two disagree.
+    if (!(ether_type == 0x0800 && version == 4) && !(ether_type == 0x86dd && version == 6)) continue;
+    const Bytes packet(c.frame.begin() + 14, c.frame.end());
+    SCOPED_TRACE(c.name);
+    expect_knock(packet, parse_ip_packet(packet), c.want);
+    ++compared;
+  }
+  EXPECT_GT(compared, 20u);
+  EXPECT_EQ(parse_ip_packet({}).error(), Reject::kNotIp);
+  EXPECT_EQ(parse_ip_packet(Bytes{0x50, 0, 0, 20}).error(), Reject::kNotIp);
+}
 
 TEST(PacketTest, EveryRejectIsReached) {
   std::array<bool, kRejectCount> reached{};

@@ -5,8 +5,8 @@
 # in a client namespace: a connection fails before the knock and succeeds after it,
 # only from the knocking address; the stop command closes it after Cmd_Timeout; IPv6
 # too; a door without a stop command runs its start command on every knock and is not
-# journaled; kill -9 of both processes with a grant open, then a restart, runs the stop
-# command. Then a TOML exec config with a close sequence, and a knockd.conf command that
+# journaled; a slow start command delays no other door's; kill -9 of both processes
+# with a grant open, then a restart, runs the stop command. Then a TOML exec config with a close sequence, and a knockd.conf command that
 # needs a shell, which runs through /bin/sh -c as in knockd. The host's firewall is
 # compared before and after. Prints the knock-to-open latency.
 #
@@ -63,6 +63,10 @@ cat >"$CONF" <<EOF
 [mark]
 	sequence = 6000,6001
 	Start_Command = /usr/bin/touch $MARKS/%IP%
+
+[slow]
+	sequence = 5000,5001
+	Start_Command = /bin/sleep 6
 EOF
 
 # The ACCEPT rule for ADDR in the server's INPUT chain.
@@ -108,10 +112,20 @@ rm -f "$MARKS/198.18.0.14"
 knock_from 14 "$SERVER4" 6000 6001
 wait_until 5 test -e "$MARKS/198.18.0.14" && ok "and ran again on the next knock" || fail "no second mark"
 grep -Fq " mark" "$STATE/grants" && fail "the untracked door was journaled" || ok "untracked door not journaled"
+
+# 9. Commands run side by side, as knockd runs them: a slow start command (6 s) does
+#     not delay another door's.
+knock_from 11 "$SERVER4" 5000 5001
+wait_for_line "$LOG" "slow: running command: /bin/sleep 6" 5 || fail "the slow command did not start"
+slow_started=$SECONDS
+knock_from 12 "$SERVER4" 6000 6001
+wait_until 4 test -e "$MARKS/198.18.0.12" && [ $((SECONDS - slow_started)) -lt 5 ] &&
+  ok "another door's command ran while the slow one still ran" || fail "the slow command delayed another door"
+
 stop_both
 for n in 4 5 6 7; do rule_gone "198.18.0.$n" || fail "rule for 198.18.0.$n left after SIGTERM"; done
 
-# 9. TOML with exec commands and a close sequence.
+# 10. TOML with exec commands and a close sequence.
 TOML=$WORK/sesame.toml
 cat >"$TOML" <<EOF
 interfaces = ["$SRV_IF"]
@@ -139,7 +153,7 @@ wait_until 5 rule_gone 198.18.0.9 && ok "close sequence ran the stop command" ||
 expect_blocked 9 4 198.18.0.9
 stop_both
 
-# 10. A knockd.conf command that needs a shell runs through /bin/sh -c, as knockd runs
+# 11. A knockd.conf command that needs a shell runs through /bin/sh -c, as knockd runs
 #    it, with %IP% replaced by the formatted address.
 sed -i "s|^\tStart_Command = /usr/bin/touch .*|\tStart_Command = /usr/bin/touch $MARKS/%IP% \&\& /usr/bin/touch $MARKS/%IP%.second|" "$CONF"
 : >"$LOG"

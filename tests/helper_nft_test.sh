@@ -73,6 +73,10 @@ note "host ruleset recorded; no firewall in $SRV but sesame's"
 expect_connects 2 4 "198.18.0.2 (before sesame runs)"
 start_both
 note "sesamed $SESAMED_PID, sesame-helper $HELPER_PID"
+# The helper starts from a clean environment, whatever sesamed's holds.
+helper_env=$(tr '\0' ' ' <"/proc/$HELPER_PID/environ")
+[ "$helper_env" = "PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C " ] && ok "the helper's environment is PATH and LANG=C only" ||
+  fail "the helper's environment: $helper_env"
 table_exists && ok "table inet sesame created" || fail "no table inet sesame"
 
 # 1-7. The scenario of every backend (helper_scenario.sh), up to kill -9 and the restart.

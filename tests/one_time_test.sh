@@ -126,6 +126,13 @@ wait_for_line "$LOG" "no more sequences left in the one time sequences file for 
 wait_for_line "$LOG" "oneTime: disabled, no one-time sequence left" 5 && ok "sniffer disabled the door" ||
   fail "sniffer did not disable the door"
 expect_nothing "line 5 again" 3001:udp 3002 3003
+reloads() { grep -Ec "reloaded:|reload failed" "$LOG"; }
+reloads_above() { [ "$(reloads)" -gt "$1" ]; }
+before=$(reloads)
+kill -HUP "$SESAMED_PID"
+wait_until 5 reloads_above "$before" || fail "no reload line"
+grep -Fq "reloaded: 2 doors: oneTime disabled; marker 6000,6001" "$LOG" && ok "a reload after the last line sees the same doors" ||
+  fail "reload after the last line: $(grep -F reload "$LOG" | tail -2)"
 stop_both
 # Started with the file used up, sesamed runs the other door and says why this one is off.
 start_both -u nobody

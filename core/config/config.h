@@ -129,6 +129,9 @@ struct Config {
   bool any_vlan = false;
   std::uint32_t max_grant_lifetime = kDefaultMaxGrantLifetime;  // seconds
   std::uint32_t max_grants_per_door = kDefaultMaxGrantsPerDoor;
+  // The helper's per-address open limit counts an IPv6 knocker by this prefix (/64:
+  // what one host is commonly given).
+  std::uint8_t ipv6_limit_prefix = 64;
   std::vector<ConfigDoor> doors;
   // knockd's rules exactly, or with the robust rules (core/matcher.h R8-R10). Also for
   // a knockd.conf, which has no such option; sesamed --knockd-exact sets kKnockd.

@@ -75,6 +75,7 @@ matching = "knockd"
 any_vlan = true
 max_grant_lifetime = "2h"
 max_grants_per_door = 50
+ipv6_limit_prefix = 56
 [log]
 syslog = false
 stderr = true
@@ -104,6 +105,7 @@ link_local_sources = true
   EXPECT_TRUE(c.any_vlan);
   EXPECT_EQ(c.max_grant_lifetime, 7200u);
   EXPECT_EQ(c.max_grants_per_door, 50u);
+  EXPECT_EQ(c.ipv6_limit_prefix, 56);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log", ""}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -125,6 +127,7 @@ TEST(ConfigToml, Defaults) {
   EXPECT_FALSE(c.keep_grants_on_shutdown);  // a clean shutdown closes every grant
   EXPECT_EQ(c.max_grant_lifetime, 12u * 3600);  // every grant ends
   EXPECT_EQ(c.max_grants_per_door, 1024u);
+  EXPECT_EQ(c.ipv6_limit_prefix, 64);
   EXPECT_EQ(c.log, Logging{});
   EXPECT_TRUE(c.log.syslog);
   EXPECT_EQ(c.doors[0].door.seq_timeout, 25u);
@@ -160,7 +163,7 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
       "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
-      "keep_grants_on_shutdown, matching, any_vlan, max_grant_lifetime, max_grants_per_door, log, door)");
+      "keep_grants_on_shutdown, matching, any_vlan, max_grant_lifetime, max_grants_per_door, ipv6_limit_prefix, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -336,6 +339,7 @@ matching = "knockd"
 any_vlan = true
 max_grant_lifetime = "3h"
 max_grants_per_door = 7
+ipv6_limit_prefix = 48
 
 [log]
 syslog = false

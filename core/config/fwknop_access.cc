@@ -6,24 +6,20 @@
 #include <optional>
 
 #include "core/config/config_values.h"
+#include "core/config/knockd_syntax.h"
+#include "core/spa/fwknop_lines.h"
 #include "core/spa/base64.h"
 #include "core/str_cat.h"
 
 namespace sesame {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 // "tcp/22, udp/53": fwknop's port lists.
 std::optional<std::vector<KnockStep>> port_list(std::string_view text) {
   std::vector<KnockStep> out;
   for (std::size_t begin = 0; begin <= text.size();) {
     const std::size_t end = std::min(text.find(',', begin), text.size());
-    const std::string_view item = trim(text.substr(begin, end - begin));
+    const std::string_view item = knockd_trim(text.substr(begin, end - begin));
     begin = end + 1;
     const std::size_t slash = item.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
@@ -54,18 +50,8 @@ class AccessReader {
   std::expected<Config, ConfigError> read(std::string_view interface) {
     config_.interfaces = {std::string(interface)};
     config_.firewall = FirewallBackend::kUfw;
-    std::size_t number = 0;
-    for (std::size_t begin = 0; begin < text_.size();) {
-      const std::size_t end = std::min(text_.find('\n', begin), text_.size());
-      const std::string_view line = trim(text_.substr(begin, end - begin));
-      begin = end + 1;
-      ++number;
-      if (line.empty() || line.front() == '#') continue;
-      const std::size_t split = std::min(line.find_first_of(" \t"), line.size());
-      const std::string_view keyword = line.substr(0, split);
-      const std::string_view value = trim(line.substr(split));
-      if (auto ok = keyword_line(number, keyword, value); !ok) return std::unexpected(ok.error());
-    }
+    for (const FwknopLine& line : fwknop_lines(text_))
+      if (auto ok = keyword_line(line.number, line.keyword, line.value); !ok) return std::unexpected(ok.error());
     if (auto ok = finish_stanza(); !ok) return std::unexpected(ok.error());
     if (config_.doors.empty()) return std::unexpected(error(0, "", "no SOURCE stanza: nothing to import"));
     return std::move(config_);
@@ -93,7 +79,7 @@ class AccessReader {
       if (iequals(value, "ANY")) return {};
       for (std::size_t begin = 0; begin <= value.size();) {
         const std::size_t end = std::min(value.find(',', begin), value.size());
-        const std::string_view item = trim(value.substr(begin, end - begin));
+        const std::string_view item = knockd_trim(value.substr(begin, end - begin));
         begin = end + 1;
         const auto prefix = AddressPrefix::parse(item);
         if (!prefix) return fail(str_cat("expected ANY or addresses and networks like 198.18.0.0/15, got '", item, "'"));

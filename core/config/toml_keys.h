@@ -22,6 +22,7 @@ enum class RootKey : std::uint8_t {
   kAnyVlan,
   kMaxGrantLifetime,
   kMaxGrantsPerDoor,
+  kIpv6LimitPrefix,
   kLog,
   kDoor,
 };
@@ -63,7 +64,7 @@ enum class SpaKey : std::uint8_t {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 12> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 13> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
@@ -74,6 +75,7 @@ inline constexpr std::array<EnumName<RootKey>, 12> kRootKeys{{
     {RootKey::kAnyVlan, "any_vlan"},
     {RootKey::kMaxGrantLifetime, "max_grant_lifetime"},
     {RootKey::kMaxGrantsPerDoor, "max_grants_per_door"},
+    {RootKey::kIpv6LimitPrefix, "ipv6_limit_prefix"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};

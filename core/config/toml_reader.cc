@@ -164,6 +164,11 @@ class TomlReader {
               if (v) c.max_grant_lifetime = *v;
               return v ? Status{} : std::unexpected(v.error());
             }
+            case RootKey::kIpv6LimitPrefix: {
+              auto v = read_integer(n, field, 1, 128);
+              if (v) c.ipv6_limit_prefix = static_cast<std::uint8_t>(*v);
+              return v ? Status{} : std::unexpected(v.error());
+            }
             case RootKey::kMaxGrantsPerDoor: {
               auto v = read_integer(n, field, 1, kMaxGrantsPerDoor);
               if (v) c.max_grants_per_door = static_cast<std::uint32_t>(*v);

@@ -102,6 +102,8 @@ std::string write_toml_config(const Config& c) {
     out += line(key(RootKey::kMaxGrantLifetime), quoted(format_duration(c.max_grant_lifetime)));
   if (c.max_grants_per_door != defaults.max_grants_per_door)
     out += line(key(RootKey::kMaxGrantsPerDoor), std::to_string(c.max_grants_per_door));
+  if (c.ipv6_limit_prefix != defaults.ipv6_limit_prefix)
+    out += line(key(RootKey::kIpv6LimitPrefix), std::to_string(c.ipv6_limit_prefix));
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");

@@ -18,7 +18,7 @@ bool accepts(const SpaGateDoor& d, std::uint16_t port, const Address& source) {
 }  // namespace
 
 SpaGate::SpaGate(std::vector<SpaGateDoor> doors, SpaBudgets budgets)
-    : doors_(std::move(doors)), budgets_(budgets), global_(budgets.global_burst, budgets.global_interval_ms) {}
+    : doors_(std::move(doors)), budgets_(budgets) {}
 
 bool SpaGate::listens_on(std::uint16_t port) const {
   return std::ranges::any_of(doors_, [&](const SpaGateDoor& d) { return d.spa.port == port; });
@@ -27,13 +27,25 @@ bool SpaGate::listens_on(std::uint16_t port) const {
 bool SpaGate::spend(const Address& source, std::uint64_t now_ms) {
   auto it = per_source_.find(source);
   if (it == per_source_.end()) {
-    // Full: budgets that have refilled hold nothing worth keeping.
-    if (per_source_.size() >= budgets_.sources)
+    // Full: budgets that have refilled hold nothing worth keeping. Still full (a flood
+    // from many sources): the source goes untracked, on the worker's budget alone, so
+    // spoofed sources cannot lock a real client out of the table.
+    // One sweep per millisecond at most: under a flood every packet is a new source.
+    if (per_source_.size() >= budgets_.sources && now_ms != last_sweep_ms_) {
+      last_sweep_ms_ = now_ms;
       std::erase_if(per_source_, [&](const auto& e) { return e.second.full_at(now_ms); });
-    if (per_source_.size() >= budgets_.sources) return false;
-    it = per_source_.emplace(source, TokenBucket(budgets_.source_burst, budgets_.source_interval_ms)).first;
+    }
+    if (per_source_.size() < budgets_.sources)
+      it = per_source_.emplace(source, TokenBucket(budgets_.source_burst, budgets_.source_interval_ms)).first;
   }
-  return it->second.take(now_ms) && global_.take(now_ms);
+  if (it != per_source_.end() && !it->second.take(now_ms)) return false;
+  if (now_ms - window_start_ms_ >= budgets_.global_window_ms) {
+    window_start_ms_ = now_ms;
+    window_spent_ = 0;
+  }
+  if (window_spent_ >= budgets_.global_per_window) return false;
+  ++window_spent_;
+  return true;
 }
 
 std::expected<SpaGrant, SpaReject> SpaGate::admit(const Address& source, std::uint16_t port,

@@ -40,13 +40,14 @@ struct SpaGrant {
 };
 
 // The crypto budgets. Refusing a forged packet (HMAC-SHA256) costs about 4 µs
-// (bench/README.md); these keep a flood of packets that pass the free checks under
-// about 10 ms of CPU a second per worker.
+// (bench/README.md). Per source, a token bucket; per worker, a count per 100 ms
+// window (a token bucket's millisecond refill cannot go past 1000 a second), which
+// caps a flood from any number of spoofed sources at about 8% of a core.
 struct SpaBudgets {
   std::uint32_t source_burst = 8;          // per source address...
   std::uint64_t source_interval_ms = 100;  // ...then one every 100 ms
-  std::uint32_t global_burst = 2000;       // per worker...
-  std::uint64_t global_interval_ms = 1;    // ...then one every millisecond
+  std::uint32_t global_per_window = 2000;  // per worker, in each...
+  std::uint64_t global_window_ms = 100;    // ...window of this many milliseconds
   std::size_t sources = 4096;              // source budgets kept at once
 };
 
@@ -76,8 +77,10 @@ class SpaGate {
 
   std::vector<SpaGateDoor> doors_;
   SpaBudgets budgets_;
-  TokenBucket global_;
+  std::uint64_t window_start_ms_ = 0;
+  std::uint32_t window_spent_ = 0;
   std::map<Address, TokenBucket> per_source_;
+  std::uint64_t last_sweep_ms_ = ~std::uint64_t{0};  // when per_source_ was last swept
   SpaReplayCache replays_;
 };
 

@@ -128,12 +128,25 @@ TEST(SpaGate, GarbageCostsNoCryptoAndFloodsSpendOnlyTheirBudget) {
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.0.3")).error(), SpaReject::kHmacMismatch);
 }
 
+// A flood from more sources than the table of budgets holds must not refuse a real
+// client for being new: it then counts on the worker's budget alone.
+TEST(SpaGate, ANewSourceIsServedWhenTheSourceTableIsFull) {
+  SpaGate gate({door(0, capture_keys())}, SpaBudgets{.source_burst = 1, .source_interval_ms = 60'000, .sources = 2});
+  const Bytes forged(204, 'A');
+  for (const char* a : {"198.18.1.1", "198.18.1.2"})
+    EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse(a)).error(), SpaReject::kHmacMismatch);
+  EXPECT_TRUE(admit(gate, capture_payload()));
+}
+
 TEST(SpaGate, TheGlobalBudgetBoundsAFloodFromManySources) {
-  SpaGate gate({door(0, capture_keys())}, SpaBudgets{.global_burst = 2, .global_interval_ms = 1000});
+  SpaGate gate({door(0, capture_keys())}, SpaBudgets{.global_per_window = 2, .global_window_ms = 1000});
   const Bytes forged(204, 'A');
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.1.1")).error(), SpaReject::kHmacMismatch);
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.1.2")).error(), SpaReject::kHmacMismatch);
   EXPECT_EQ(admit(gate, forged, kCaptureTime, *Address::parse("198.18.1.3")).error(), SpaReject::kOverBudget);
+  // The next window has a budget again.
+  EXPECT_EQ(gate.admit(*Address::parse("198.18.1.4"), kDefaultSpaPort, forged, kCaptureTime, 2000).error(),
+            SpaReject::kHmacMismatch);
 }
 
 TEST(SpaReplayCache, ForgetsEntriesOnceExpiredAndStaysBounded) {

@@ -4,34 +4,19 @@
 #include <optional>
 
 #include "core/spa/base64.h"
+#include "core/spa/fwknop_lines.h"
 #include "core/str_cat.h"
 
 namespace sesame {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::expected<void, std::string> read_spa_key_file(std::string_view text, SpaKeys& keys) {
   bool have_key = false;
   bool have_hmac = false;
-  std::size_t number = 0;
-  for (std::size_t begin = 0; begin < text.size();) {
-    const std::size_t end = std::min(text.find('\n', begin), text.size());
-    const std::string_view line = trim(text.substr(begin, end - begin));
-    begin = end + 1;
-    ++number;
-    if (line.empty() || line.front() == '#') continue;
-    const std::size_t split = line.find_first_of(": \t");
-    const std::string_view name = line.substr(0, split);
-    const std::string_view value = split == std::string_view::npos ? "" : trim(line.substr(split + 1));
+  for (const FwknopLine& line : fwknop_lines(text)) {
+    const std::string_view name = line.keyword;
+    const std::string_view value = line.value;
     const auto fail = [&](std::string_view why) {
-      return std::unexpected(str_cat("line ", std::to_string(number), ": ", why));
+      return std::unexpected(str_cat("line ", std::to_string(line.number), ": ", why));
     };
     const bool is_key = name == "KEY" || name == "KEY_BASE64";
     if (!is_key && name != "HMAC_KEY" && name != "HMAC_KEY_BASE64")

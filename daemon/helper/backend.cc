@@ -1,7 +1,6 @@
 // The backends' shared defaults, the logged command runner, and the choice of backend.
 #include "daemon/helper/backend.h"
 
-#include "core/config/command_template.h"
 #include "core/str_cat.h"
 #include "daemon/helper/exec.h"
 #include "daemon/helper/nft.h"
@@ -30,10 +29,7 @@ bool Backend::extend(std::size_t, const GrantRecord&, std::uint32_t) { return tr
 bool Backend::adopt(std::size_t, const GrantRecord&, std::uint32_t) { return true; }
 void Backend::stop(bool) {}
 
-bool Backend::run(const std::vector<std::string>& argv, std::string_view knockd_door) const {
-  // knockd writes the command line it hands to the shell.
-  const bool shell = argv.size() == 3 && argv[0] == kShell && argv[1] == "-c";
-  if (!knockd_door.empty()) log_.line(str_cat(knockd_door, ": running command: ", shell ? argv[2] : join(argv)));
+bool Backend::run(const std::vector<std::string>& argv) const {
   auto result = spawn_and_wait(argv, kCommandTimeout);
   if (!result) {
     log_.line(str_cat("error: ", join(argv), ": ", format_sys_error(result.error())));
@@ -45,9 +41,6 @@ bool Backend::run(const std::vector<std::string>& argv, std::string_view knockd_
     return false;
   }
   if (result->exit_status != 0) {
-    if (!knockd_door.empty())
-      log_.line(str_cat(knockd_door, ": command returned non-zero status code (", std::to_string(result->exit_status),
-                        ")"));
     log_.line(str_cat("error: ", join(argv), " exited with status ", std::to_string(result->exit_status), ": ",
                       result->output));
     return false;

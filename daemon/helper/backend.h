@@ -52,16 +52,19 @@ class Backend {
   // Closes what a previous run (of any config) left open, from the record alone.
   virtual void close_leftover(const GrantRecord& record) = 0;
   // Clean shutdown, after the grants that do not stay were closed; `keep`: some stay
-  // open until their deadline (nft keeps its table, whose elements time out).
+  // open until their deadline (nft keeps its table, whose elements time out). Returns
+  // once every command the backend started has ended.
   virtual void stop(bool keep);
+  // A backend that runs commands in the background (exec) collects the finished ones
+  // here, on SIGCHLD and at next_deadline_in (milliseconds; nullopt: nothing runs).
+  virtual void reap() {}
+  virtual std::optional<std::uint64_t> next_deadline_in() const { return std::nullopt; }
 
  protected:
   Backend(const Config& config, const Log& log) : config_(config), log_(log) {}
   // Runs argv (spawn_and_wait); false, with the command and what it said logged, if it
   // could not start or exited non-zero.
-  // `knockd_door`: a door's own command (exec), logged with knockd's words as well:
-  // "DOOR: running command: CMD", "DOOR: command returned non-zero status code (N)".
-  bool run(const std::vector<std::string>& argv, std::string_view knockd_door = {}) const;
+  bool run(const std::vector<std::string>& argv) const;
 
   const Config& config_;
   const Log& log_;

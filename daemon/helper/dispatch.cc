@@ -142,7 +142,11 @@ bool handle_spa_open(std::span<const std::uint8_t> message, HelperState& state) 
     return true;
   }
   // On disk before the firewall opens: a crash in between costs a packet, never a replay.
-  if (auto ok = state.replays->record(report->digest, report->replay_until, state.now.unix_s); !ok) {
+  // The sniffer's deadline, but never past what the door's age window can need: a
+  // compromised sniffer cannot fill the file with entries that never expire.
+  const std::int64_t until =
+      std::min(report->replay_until, state.now.unix_s + 2 * std::int64_t{door.spa->max_age} + 1);
+  if (auto ok = state.replays->record(report->digest, until, state.now.unix_s); !ok) {
     state.log.line(str_cat(who, ": not opened, ", format_sys_error(ok.error())));
     return true;
   }

@@ -13,9 +13,11 @@
 
 namespace sesame {
 
-std::expected<std::string, SysError> read_state_file(const std::string& path, std::size_t max_size) {
+std::expected<std::string, SysError> read_state_file(int dir_fd, const std::string& dir, const std::string& name,
+                                                     std::size_t max_size) {
+  const std::string path = str_cat(dir, "/", name);
   std::string text;
-  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  const UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return text;
     return std::unexpected(sys_error(str_cat("open ", path)));
@@ -33,23 +35,25 @@ std::expected<std::string, SysError> read_state_file(const std::string& path, st
   return text;
 }
 
-std::expected<void, SysError> replace_state_file(const std::string& dir, const std::string& path,
+std::expected<void, SysError> replace_state_file(int dir_fd, const std::string& dir, const std::string& name,
                                                  std::string_view text) {
-  const std::string temporary = str_cat(path, ".new");
+  const std::string temporary = str_cat(name, ".new");
+  const std::string temporary_path = str_cat(dir, "/", temporary);
   {
-    const UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd) return std::unexpected(sys_error(str_cat("open ", temporary)));
+    const UniqueFd fd(
+        ::openat(dir_fd, temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) return std::unexpected(sys_error(str_cat("open ", temporary_path)));
     for (std::size_t done = 0; done < text.size();) {
       const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return std::unexpected(sys_error(str_cat("write ", temporary)));
+      if (n < 0) return std::unexpected(sys_error(str_cat("write ", temporary_path)));
       done += static_cast<std::size_t>(n);
     }
-    if (fsync(fd.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", temporary)));
+    if (fsync(fd.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", temporary_path)));
   }
-  if (rename(temporary.c_str(), path.c_str()) != 0) return std::unexpected(sys_error(str_cat("rename to ", path)));
-  const UniqueFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!d || fsync(d.get()) != 0) return std::unexpected(sys_error(str_cat("fsync ", dir)));
+  if (renameat(dir_fd, temporary.c_str(), dir_fd, name.c_str()) != 0)
+    return std::unexpected(sys_error(str_cat("rename to ", dir, "/", name)));
+  if (fsync(dir_fd) != 0) return std::unexpected(sys_error(str_cat("fsync ", dir)));
   return {};
 }
 

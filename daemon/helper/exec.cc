@@ -32,8 +32,15 @@ bool ExecBackend::open(std::size_t door, const GrantRecord& record, std::optiona
     log_.line(str_cat(record.source.to_string(), ": ", record.door, ": no start command for this address family"));
     return false;
   }
-  return run(*argv, record.door);
+  return run_door_command(std::move(*argv), record);
 }
+
+bool ExecBackend::run_door_command(std::vector<std::string> argv, const GrantRecord& record) {
+  return pool_.run(std::move(argv), record.door, str_cat(record.door, " ", record.source.to_string()),
+                   kCommandTimeout);
+}
+
+void ExecBackend::stop(bool) { pool_.drain(); }
 
 std::vector<std::string> ExecBackend::programs() const {
   std::vector<std::string> out;
@@ -46,7 +53,7 @@ std::vector<std::string> ExecBackend::programs() const {
 
 bool ExecBackend::close(std::size_t door, const GrantRecord& record) {
   auto argv = exec_stop_argv(config_.doors[door], record.source);
-  return !argv || run(*argv, record.door);
+  return !argv || run_door_command(std::move(*argv), record);
 }
 
 void ExecBackend::close_leftover(const GrantRecord& record) {

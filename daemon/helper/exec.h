@@ -2,7 +2,9 @@
 // every completed sequence; a door with a stop command for the knocker's family makes a
 // grant, closed by its stop command after open_for (knockd's Cmd_Timeout) or on the
 // close sequence; a door without one is not tracked. %IP% becomes the knocking address
-// (expand_command); commands run as argv, never through a shell.
+// (expand_command). Commands run in the background, each in its own process
+// (CommandPool), as knockd runs them: a slow one delays no other door; open and close
+// report success once the command started, and its outcome is logged when it ends.
 #pragma once
 
 #include <optional>
@@ -12,6 +14,7 @@
 
 #include "core/config/config.h"
 #include "daemon/helper/backend.h"
+#include "daemon/helper/command_pool.h"
 
 namespace sesame {
 
@@ -22,7 +25,7 @@ std::optional<std::vector<std::string>> exec_stop_argv(const ConfigDoor& door, c
 
 class ExecBackend final : public Backend {
  public:
-  ExecBackend(const Config& config, const Log& log) : Backend(config, log) {}
+  ExecBackend(const Config& config, const Log& log) : Backend(config, log), pool_(log) {}
   // Every door's start and stop commands.
   std::vector<std::string> programs() const override;
   bool tracks(std::size_t door, const Address& source) const override;
@@ -30,6 +33,15 @@ class ExecBackend final : public Backend {
   bool close(std::size_t door, const GrantRecord& record) override;
   // Runs the stop command of the current config's door with the record's name.
   void close_leftover(const GrantRecord& record) override;
+  void stop(bool keep) override;
+  void reap() override { pool_.reap(); }
+  std::optional<std::uint64_t> next_deadline_in() const override { return pool_.next_deadline_in(); }
+
+ private:
+  // One grant's commands run in order: its start before its stop.
+  bool run_door_command(std::vector<std::string> argv, const GrantRecord& record);
+
+  CommandPool pool_;
 };
 
 }  // namespace sesame

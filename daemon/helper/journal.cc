@@ -11,10 +11,13 @@
 #include "core/config/config_values.h"
 #include "core/str_cat.h"
 #include "daemon/helper/durable_file.h"
+#include "daemon/helper/state_dir.h"
 #include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 namespace {
+
+constexpr const char* kJournalName = "grants";
 
 // A journal this large was not written by the helper.
 constexpr std::size_t kMaxJournalSize = std::size_t{16} << 20;
@@ -77,9 +80,11 @@ std::optional<GrantRecord> parse_grant_record(std::string_view line) {
 }
 
 std::expected<Journal, SysError> Journal::open(std::string dir) {
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return std::unexpected(sys_error(str_cat("mkdir ", dir)));
+  auto fd = open_state_dir(dir);
+  if (!fd) return std::unexpected(fd.error());
   Journal j;
-  j.path_ = str_cat(dir, "/grants");
+  j.dir_fd_ = std::move(*fd);
+  j.path_ = str_cat(dir, "/", kJournalName);
   j.dir_ = std::move(dir);
   return j;
 }
@@ -87,7 +92,7 @@ std::expected<Journal, SysError> Journal::open(std::string dir) {
 std::expected<std::vector<GrantRecord>, SysError> Journal::read(std::size_t& skipped) const {
   skipped = 0;
   std::vector<GrantRecord> records;
-  auto read = read_state_file(path_, kMaxJournalSize);
+  auto read = read_state_file(dir_fd_.get(), dir_, kJournalName, kMaxJournalSize);
   if (!read) return std::unexpected(read.error());
   const std::string& text = *read;
   for (std::size_t begin = 0, end; begin < text.size(); begin = end + 1) {
@@ -104,7 +109,7 @@ std::expected<std::vector<GrantRecord>, SysError> Journal::read(std::size_t& ski
 std::expected<void, SysError> Journal::write(std::span<const GrantRecord> records) const {
   std::string text;
   for (const GrantRecord& r : records) text += str_cat(format_grant_record(r), "\n");
-  return replace_state_file(dir_, path_, text);
+  return replace_state_file(dir_fd_.get(), dir_, kJournalName, text);
 }
 
 }  // namespace sesame

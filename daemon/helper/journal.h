@@ -15,6 +15,7 @@
 #include "core/config/config.h"
 #include "core/door.h"
 #include "daemon/sys/sys_error.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 
@@ -36,7 +37,9 @@ std::optional<GrantRecord> parse_grant_record(std::string_view line);
 
 class Journal {
  public:
-  // Creates `dir` (mode 0700) if missing. The journal is dir/grants.
+  // Opens the state directory `dir` with open_state_dir (created 0700 if missing,
+  // refused unless root's and 0700). The journal is dir/grants, opened relative to
+  // the directory's descriptor, never through a symlink.
   static std::expected<Journal, SysError> open(std::string dir);
 
   // The records the file lists (none if there is no file). Lines that are not a record
@@ -54,6 +57,7 @@ class Journal {
  private:
   std::string dir_;
   std::string path_;
+  UniqueFd dir_fd_;
 };
 
 }  // namespace sesame

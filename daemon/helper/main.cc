@@ -165,7 +165,8 @@ int run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  // SIGCHLD: a door command the exec backend runs in the background has ended.
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   const UniqueFd signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
   if (!signal_fd) return fail(format_sys_error(sys_error("signalfd")));
@@ -177,7 +178,7 @@ int run(int argc, char** argv) {
   std::shared_ptr<const Generation> current = std::move(*first);
   PreviousGeneration previous;
   std::shared_ptr<const Generation> previous_generation;
-  Grants grants(grant_rules(current), *journal, log);
+  Grants grants(grant_rules(current), *journal, log, OpenLimits{.ipv6_prefix_length = current->config.ipv6_limit_prefix});
   if (args->close_leftovers) return close_leftovers(grants, current->config, log);
   if (auto ok = grants.start(clock_now()); !ok) {
     log.line(str_cat("helper: cannot start: ", ok.error()));
@@ -253,7 +254,14 @@ int run(int argc, char** argv) {
   for (;;) {
     const std::uint64_t now = monotonic_ms();
     grants.expire(now);
-    const std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
+    std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
+    // Door commands the exec backend runs in the background: this generation's, and
+    // those the one before the last reload may still run.
+    for (const Generation* g : {current.get(), previous_generation.get()}) {
+      if (!g) continue;
+      g->backend->reap();
+      if (const auto commands = g->backend->next_deadline_in()) wait = std::min(wait.value_or(*commands), *commands);
+    }
     pollfd fds[2] = {{peer.get(), POLLIN, 0}, {signal_fd.get(), POLLIN, 0}};
     const int timeout = wait ? static_cast<int>(std::min<std::uint64_t>(*wait, 60'000)) : -1;
     if (poll(fds, 2, timeout) < 0) {
@@ -265,7 +273,9 @@ int run(int argc, char** argv) {
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(signal_fd.get(), &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGHUP) {
+        if (info.ssi_signo == SIGCHLD) {
+          // Collected by reap() at the top of the loop.
+        } else if (info.ssi_signo == SIGHUP) {
           // The config is read again when sesamed asks (its own SIGHUP); the log file now.
           reopen_log();
         } else {

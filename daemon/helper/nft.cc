@@ -40,7 +40,9 @@ std::vector<std::string> nft_argv(std::initializer_list<std::vector<std::string>
 }
 
 bool write_file(const std::string& path, std::string_view text) {
-  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  // In the state directory, which Journal::open found root's and 0700: the name is not
+  // followed, so not even a symlink left there earlier redirects the write.
+  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return false;
   while (!text.empty()) {
     const ssize_t n = ::write(fd.get(), text.data(), text.size());

@@ -5,12 +5,14 @@
 
 #include "core/str_cat.h"
 #include "daemon/helper/durable_file.h"
+#include "daemon/helper/state_dir.h"
 
 namespace sesame {
 namespace {
 
 // kSpaReplayCapacity lines of 64 + 1 + 20 + 1 bytes, rounded up.
 constexpr std::size_t kMaxFileSize = std::size_t{8} << 20;
+constexpr const char* kFileName = "spa-replays";
 constexpr char kHex[] = "0123456789abcdef";
 
 std::optional<std::pair<SpaPayloadDigest, std::int64_t>> parse_line(std::string_view line) {
@@ -33,9 +35,11 @@ std::optional<std::pair<SpaPayloadDigest, std::int64_t>> parse_line(std::string_
 
 std::expected<SpaReplayFile, SysError> SpaReplayFile::open(std::string dir, std::int64_t now_s,
                                                            std::size_t& skipped) {
-  SpaReplayFile f(dir, str_cat(dir, "/spa-replays"));
+  auto dir_fd = open_state_dir(dir);
+  if (!dir_fd) return std::unexpected(dir_fd.error());
+  SpaReplayFile f(std::move(*dir_fd), dir, str_cat(dir, "/", kFileName));
   skipped = 0;
-  auto text = read_state_file(f.path_, kMaxFileSize);
+  auto text = read_state_file(f.dir_fd_.get(), f.dir_, kFileName, kMaxFileSize);
   if (!text) return std::unexpected(text.error());
   for (std::size_t begin = 0, end; begin < text->size(); begin = end + 1) {
     end = std::min(text->find('\n', begin), text->size());
@@ -63,7 +67,7 @@ std::expected<void, SysError> SpaReplayFile::record(const SpaPayloadDigest& dige
     }
     text += str_cat(" ", std::to_string(until), "\n");
   }
-  return replace_state_file(dir_, path_, text);
+  return replace_state_file(dir_fd_.get(), dir_, kFileName, text);
 }
 
 }  // namespace sesame

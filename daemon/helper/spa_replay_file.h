@@ -9,13 +9,15 @@
 
 #include "core/spa/spa_replay_cache.h"
 #include "daemon/sys/sys_error.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 
 class SpaReplayFile {
  public:
-  // Reads dir/spa-replays (none yet: empty), dropping what expired by now_s. Lines that
-  // are not "HEX64 UNTIL" are skipped and counted in `skipped`.
+  // Reads dir/spa-replays (none yet: empty), dropping what expired by now_s; the state
+  // directory is opened as open_state_dir requires. Lines that are not "HEX64 UNTIL" are
+  // skipped and counted in `skipped`.
   static std::expected<SpaReplayFile, SysError> open(std::string dir, std::int64_t now_s, std::size_t& skipped);
 
   bool seen(const SpaPayloadDigest& digest, std::int64_t now_s) const { return cache_.contains(digest, now_s); }
@@ -27,7 +29,9 @@ class SpaReplayFile {
   const std::string& path() const { return path_; }
 
  private:
-  SpaReplayFile(std::string dir, std::string path) : dir_(std::move(dir)), path_(std::move(path)) {}
+  SpaReplayFile(UniqueFd dir_fd, std::string dir, std::string path)
+      : dir_fd_(std::move(dir_fd)), dir_(std::move(dir)), path_(std::move(path)) {}
+  UniqueFd dir_fd_;
   std::string dir_;
   std::string path_;
   SpaReplayCache cache_;

@@ -40,8 +40,7 @@ struct SpawnSetup {
 
 }  // namespace
 
-std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
-                                                    std::chrono::milliseconds timeout) {
+std::expected<SpawnedCommand, SysError> spawn_command(const std::vector<std::string>& argv) {
   if (argv.empty()) return std::unexpected(SysError{"spawn: empty command", 0});
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return std::unexpected(sys_error("pipe2"));
@@ -73,7 +72,24 @@ std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::strin
   pid_t pid = 0;
   if (const int e = posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attr, args.data(), env); e != 0)
     return std::unexpected(SysError{str_cat("posix_spawn ", argv[0]), e});
-  write_end = UniqueFd();
+  return SpawnedCommand{pid, std::move(read_end)};
+}
+
+void append_output(std::string& output, std::string_view more) {
+  const std::size_t room = kMaxOutput - std::min(kMaxOutput, output.size());
+  output.append(more.substr(0, room));
+}
+
+int exit_status(int wait_status) {
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout) {
+  auto spawned = spawn_command(argv);
+  if (!spawned) return std::unexpected(spawned.error());
+  const pid_t pid = spawned->pid;
+  const UniqueFd read_end = std::move(spawned->output);
 
   SpawnResult result;
   char buffer[1024];
@@ -92,16 +108,18 @@ std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::strin
     const ssize_t n = read(read_end.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    const std::size_t room = kMaxOutput - std::min(kMaxOutput, result.output.size());
-    result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
+    append_output(result.output, std::string_view(buffer, static_cast<std::size_t>(n)));
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return std::unexpected(sys_error(str_cat("waitpid ", argv[0])));
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  while (!result.output.empty() && (result.output.back() == '\n' || result.output.back() == ' '))
-    result.output.pop_back();
+  result.exit_status = exit_status(status);
+  trim_output(result.output);
   return result;
+}
+
+void trim_output(std::string& output) {
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
 }
 
 }  // namespace sesame

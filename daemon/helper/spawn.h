@@ -5,10 +5,13 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 #include "daemon/sys/machine_probe.h"  // find_program
 #include "daemon/sys/sys_error.h"
+#include "daemon/sys/unique_fd.h"
 
 namespace sesame {
 
@@ -25,5 +28,22 @@ struct SpawnResult {
 // closing grants. Fails only when it could not be started (or waited for).
 std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
                                                     std::chrono::milliseconds timeout);
+
+// A command started but not waited for: its pid (leader of its own process group) and
+// the read end of the pipe its stdout and stderr go to.
+struct SpawnedCommand {
+  pid_t pid = -1;
+  UniqueFd output;
+};
+// Starts argv exactly as spawn_and_wait does and returns without waiting. Fails only
+// when it could not be started.
+std::expected<SpawnedCommand, SysError> spawn_command(const std::vector<std::string>& argv);
+
+// What SpawnResult keeps of a command's output and status, for whoever waits itself:
+// `more` appended up to the few KiB kept; the exit code (or 128 + signal) from a
+// waitpid status; trailing newlines and blanks removed.
+void append_output(std::string& output, std::string_view more);
+int exit_status(int wait_status);
+void trim_output(std::string& output);
 
 }  // namespace sesame

@@ -19,7 +19,6 @@
 #include "core/ipc.h"
 #include "core/str_cat.h"
 
-extern char** environ;
 
 namespace sesame {
 namespace {
@@ -66,7 +65,12 @@ std::expected<HelperClient, SysError> HelperClient::start(const std::string& hel
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = -1;
-  const int e = posix_spawn(&pid, helper_path.c_str(), &actions, &attr, argv.data(), environ);
+  // A clean environment: nothing of sesamed's (LD_*, locale, a PATH of the caller's)
+  // reaches the root helper.
+  char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+  char lang[] = "LANG=C";
+  char* const env[] = {path, lang, nullptr};
+  const int e = posix_spawn(&pid, helper_path.c_str(), &actions, &attr, argv.data(), env);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (e != 0) return std::unexpected(SysError{str_cat("start ", helper_path), e});

@@ -21,11 +21,6 @@
 namespace sesame {
 namespace {
 
-std::expected<void, SysError> check_link(const std::string& name) {
-  if (std::string why = interface_problem(name); !why.empty()) return std::unexpected(SysError{std::move(why), 0});
-  return {};
-}
-
 std::optional<Address> to_address(const sockaddr* sa) {
   if (sa == nullptr) return std::nullopt;
   if (sa->sa_family == AF_INET) {
@@ -51,8 +46,9 @@ std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const 
   for (const std::string& name : names) {
     const unsigned index = if_nametoindex(name.c_str());
     if (index == 0) return std::unexpected(sys_error(str_cat("interface ", name)));
-    if (auto ok = check_link(name); !ok) return std::unexpected(ok.error());
-    out.push_back({name, index, {}, vlan_ids_on(name)});
+    auto framing = interface_framing(name);
+    if (!framing) return std::unexpected(SysError{std::move(framing.error()), 0});
+    out.push_back({name, index, {}, vlan_ids_on(name), *framing});
   }
   if (auto ok = read_addresses(out, ipv4_only); !ok) return std::unexpected(ok.error());
   return out;

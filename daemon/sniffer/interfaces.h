@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "daemon/sys/machine_probe.h"
 #include "daemon/sys/sys_error.h"
 
 namespace sesame {
@@ -20,10 +21,11 @@ struct Interface {
   std::vector<Address> addresses;
   // The IDs of the host's VLAN interfaces on this one, read at start (vlans.h).
   std::vector<std::uint16_t> vlan_ids;
+  LinkFraming framing = LinkFraming::kEthernet;
 };
 
-// Looks up each named interface. Fails if one does not exist, is not Ethernet (or
-// loopback, which frames the same way), or the addresses cannot be read.
+// Looks up each named interface and its framing. Fails if one does not exist, has a
+// link type sesamed does not read (interface_framing), or the addresses cannot be read.
 std::expected<std::vector<Interface>, SysError> find_interfaces(std::span<const std::string> names,
                                                                 bool ipv4_only);
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "core/bpf_program.h"
 #include "core/str_cat.h"
 
 // Linux 6.2 added it; Debian 12's headers predate it.
@@ -37,6 +38,7 @@ int set_option(int fd, int level, int name, const T& value) {
 std::expected<Ring, SysError> Ring::open(const RingOptions& options, std::span<const sock_filter> filter) {
   Ring r;
   r.interface_ = options.interface;
+  r.framing_ = options.framing;
   const std::string on = str_cat(" on ", options.interface);
   // Protocol 0: the socket receives nothing until bind(), by which time the filter is in.
   r.fd_ = UniqueFd(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
@@ -104,6 +106,10 @@ std::expected<Fanout, SysError> Ring::join_fanout(std::optional<Fanout> group,
 }
 
 std::expected<void, SysError> Ring::attach_filter(std::span<const sock_filter> filter) {
+  // The doors' program reads Ethernet offsets; on a link without a link header it
+  // would drop every knock, so such a ring passes every frame and the parser decides.
+  static constexpr sock_filter kPassAll[] = {{BPF_RET | BPF_K, 0, 0, kBpfWholeFrame}};
+  if (framing_ == LinkFraming::kIp) filter = kPassAll;
   if (set_option(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, fprog(filter)) != 0)
     return std::unexpected(sys_error(str_cat("setsockopt(SO_ATTACH_FILTER) on ", interface_)));
   return {};

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "daemon/sys/machine_probe.h"  // LinkFraming
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
 
@@ -22,6 +23,9 @@ namespace sesame {
 struct RingOptions {
   std::string interface;  // for messages
   unsigned ifindex = 0;
+  // kIp: frames start at the IP header. The kernel filter built from the doors reads
+  // Ethernet offsets, so such a ring passes every frame to parse_ip_packet instead.
+  LinkFraming framing = LinkFraming::kEthernet;
   // 32 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
   // blocks and a busy worker has 8 MiB of slack before the kernel drops: about 200 ms
   // of a 300 k frames/s flood, longer than the worker spends on the timers that come
@@ -53,6 +57,7 @@ struct RingFrame {
   std::uint32_t nsec = 0;
   bool vlan_tag_out_of_band = false;    // the NIC or the stack stripped a VLAN tag
   std::uint16_t vlan_tci = 0;           // that tag's TCI
+  LinkFraming framing = LinkFraming::kEthernet;  // the ring's: where `bytes` begins
 };
 
 class Ring {
@@ -122,7 +127,8 @@ class Ring {
                          h->tp_sec,
                          h->tp_nsec,
                          (h->tp_status & TP_STATUS_VLAN_VALID) != 0,
-                         static_cast<std::uint16_t>(h->hv1.tp_vlan_tci)});
+                         static_cast<std::uint16_t>(h->hv1.tp_vlan_tci),
+                         framing_});
       if (h->tp_next_offset == 0) return;
       offset += h->tp_next_offset;
     }
@@ -134,6 +140,7 @@ class Ring {
   std::uint32_t block_count_ = 0;
   std::uint32_t next_block_ = 0;
   std::string interface_;
+  LinkFraming framing_ = LinkFraming::kEthernet;
 };
 
 }  // namespace sesame

@@ -23,13 +23,13 @@
 #include "core/bpf_program.h"
 #include "core/config/config.h"
 #include "core/config/config_error.h"
+#include "core/config/machine_checks.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
 #include "daemon/sniffer/address_watch.h"
 #include "daemon/sniffer/detach.h"
 #include "daemon/sniffer/helper_client.h"
 #include "daemon/sniffer/interfaces.h"
-#include "core/config/machine_checks.h"
 #include "daemon/sys/log.h"
 #include "daemon/sys/machine_probe.h"
 #include "daemon/sys/privdrop.h"
@@ -252,7 +252,11 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
     }
     Config config = running->config;
     ConfigDoor& door = config.doors[running->doors.origins[u.door].config_door];
-    door.door.sequence = u.sequence;
+    if (u.sequence.empty())  // as a restart would read it, so a SIGHUP sees the same doors
+      disable_door(door, ConfigError{door.one_time_sequences, 0, 0, "",
+                                     "no unused sequence left (every line is blank, a '#' comment or used)", ""});
+    else
+      door.door.sequence = u.sequence;
     auto next = build_ruleset(std::move(config), interfaces, ipv4_only, running->generation);
     if (!next) {
       log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
@@ -350,6 +354,7 @@ int run(int argc, char** argv) {
              "and every TCP and UDP frame to them is read");
   auto user = look_up_user(ruleset->config.user);
   if (!user) return fail(log, format_sys_error(user.error()));
+  if (auto warning = shared_account_warning(*user)) log.line(*warning);
 
   // 5. Keys chosen at random for this run: the fanout hash's multiplier (which worker
   //    a source lands on) and each knock table's hash key (which bucket).
@@ -381,7 +386,8 @@ int run(int argc, char** argv) {
   for (const Interface& i : *interfaces) {
     std::optional<Fanout> group;
     for (std::uint32_t w = 0; w < worker_count; ++w) {
-      auto ring = Ring::open(RingOptions{.interface = i.name, .ifindex = i.index}, ruleset->filter.program);
+      auto ring = Ring::open(RingOptions{.interface = i.name, .ifindex = i.index, .framing = i.framing},
+                             ruleset->filter.program);
       if (!ring) return fail(log, format_sys_error(ring.error()));
       auto joined = ring->join_fanout(group, fanout);
       if (!joined) return fail(log, format_sys_error(joined.error()));

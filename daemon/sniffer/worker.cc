@@ -116,7 +116,8 @@ void Worker::drain_all() {
 
 void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
   ++counters_.frames;
-  const auto knock = parse_frame(frame.bytes, frame.vlan_tag_out_of_band);
+  const auto knock = frame.framing == LinkFraming::kIp ? parse_ip_packet(frame.bytes)
+                                                       : parse_frame(frame.bytes, frame.vlan_tag_out_of_band);
   if (!knock) {
     ++counters_.rejects[std::to_underlying(knock.error())];
     return;
@@ -184,7 +185,9 @@ void Worker::report(const Address& source, const DoorEvent& event) {
 }
 
 void Worker::on_spa(const Knock& knock, std::uint32_t wall_s) {
-  auto grant = spa_gate_->admit(knock.src, knock.dst_port, knock.payload, wall_s, now_ms_);
+  // The clock now, not the wakeup's: a flood keeps one drain going for a long time,
+  // and the budgets refill by it.
+  auto grant = spa_gate_->admit(knock.src, knock.dst_port, knock.payload, wall_s, monotonic_ms());
   if (!grant) {
     ++counters_.spa_rejects[std::to_underlying(grant.error())];
     // fwknopd logs an HMAC failure without the address (its issue #374): here every

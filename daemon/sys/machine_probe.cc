@@ -26,22 +26,37 @@ std::optional<std::string> find_program(const std::string& program) {
   return std::nullopt;
 }
 
-std::string interface_problem(const std::string& name) {
-  if (if_nametoindex(name.c_str()) == 0) return str_cat("no interface named ", name, " (", std::strerror(errno), ")");
+std::expected<LinkFraming, std::string> interface_framing(const std::string& name) {
+  if (if_nametoindex(name.c_str()) == 0)
+    return std::unexpected(str_cat("no interface named ", name, " (", std::strerror(errno), ")"));
   const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return str_cat("socket(AF_INET): ", std::strerror(errno));
+  if (fd < 0) return std::unexpected(str_cat("socket(AF_INET): ", std::strerror(errno)));
   ifreq req{};
   name.copy(req.ifr_name, sizeof req.ifr_name - 1);
   const int r = ioctl(fd, SIOCGIFHWADDR, &req);
   const int error = errno;
   close(fd);
-  if (r < 0) return str_cat("SIOCGIFHWADDR on ", name, ": ", std::strerror(error));
-  // parse_frame reads Ethernet framing; other link types (tun, ppp) start elsewhere.
-  const auto type = req.ifr_hwaddr.sa_family;
-  if (type != ARPHRD_ETHER && type != ARPHRD_LOOPBACK)
-    return str_cat("interface ", name, " is not Ethernet (ARPHRD ", std::to_string(type),
-                   "); sesamed reads Ethernet frames");
-  return {};
+  if (r < 0) return std::unexpected(str_cat("SIOCGIFHWADDR on ", name, ": ", std::strerror(error)));
+  switch (req.ifr_hwaddr.sa_family) {
+    case ARPHRD_ETHER:
+    case ARPHRD_LOOPBACK:
+      return LinkFraming::kEthernet;
+    // No link header: the packet socket sees the IP header first (knockd's pcap
+    // reads these as DLT_RAW or Linux cooked frames).
+    case ARPHRD_NONE:
+    case ARPHRD_PPP:
+    case ARPHRD_RAWIP:
+      return LinkFraming::kIp;
+    default:
+      return std::unexpected(str_cat("interface ", name, " has link type ARPHRD ",
+                                     std::to_string(req.ifr_hwaddr.sa_family),
+                                     ", which sesamed does not read (it reads Ethernet, tun, WireGuard and ppp)"));
+  }
+}
+
+std::string interface_problem(const std::string& name) {
+  auto framing = interface_framing(name);
+  return framing ? std::string() : std::move(framing.error());
 }
 
 MachineProbe machine_probe() {

@@ -2,6 +2,8 @@
 // interfaces by name and link type, the log file by opening it for appending.
 #pragma once
 
+#include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 
@@ -14,8 +16,16 @@ namespace sesame {
 // nullopt if there is none.
 std::optional<std::string> find_program(const std::string& program);
 
-// Why sesamed cannot listen on interface `name` (missing, or a link type whose frames
-// it does not read), empty when it can.
+// How the frames of an interface begin, as an AF_PACKET SOCK_RAW socket sees them.
+enum class LinkFraming : std::uint8_t {
+  kEthernet,  // Ethernet (VLAN tags included) and loopback
+  kIp,        // no link header: tun, WireGuard (ARPHRD_NONE), ppp, raw IP
+};
+
+// The framing of interface `name`, or why sesamed cannot listen there (missing, or a
+// link type whose frames it does not read).
+std::expected<LinkFraming, std::string> interface_framing(const std::string& name);
+// interface_framing's reason, empty when sesamed can listen on `name`.
 std::string interface_problem(const std::string& name);
 
 MachineProbe machine_probe();

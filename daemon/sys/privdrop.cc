@@ -2,11 +2,14 @@
 #include "daemon/sys/privdrop.h"
 
 #include <cap-ng.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include "core/str_cat.h"
 
@@ -50,7 +53,34 @@ std::expected<RunAs, SysError> look_up_user(const std::string& name) {
   }
   if (pw->pw_uid == 0)
     return std::unexpected(SysError{str_cat("user '", name, "' is root; sesamed must run as an unprivileged user"), 0});
-  return RunAs{name, pw->pw_uid, pw->pw_gid};
+  const RunAs user{name, pw->pw_uid, pw->pw_gid};
+  // Every group the account is in, as initgroups would set them.
+  std::vector<gid_t> groups(64);
+  int count = static_cast<int>(groups.size());
+  if (getgrouplist(name.c_str(), user.gid, groups.data(), &count) < 0) {
+    groups.resize(static_cast<std::size_t>(count));
+    getgrouplist(name.c_str(), user.gid, groups.data(), &count);
+  }
+  groups.resize(static_cast<std::size_t>(std::max(count, 0)));
+  if (auto refusal = root_group_refusal(name, user.gid, groups)) return std::unexpected(*refusal);
+  return user;
+}
+
+std::optional<SysError> root_group_refusal(const std::string& name, gid_t gid, std::span<const gid_t> groups) {
+  if (gid == 0)
+    return SysError{str_cat("user '", name, "' has group 0 (root) as its primary group; give sesamed's user a "
+                            "group of its own"),
+                    0};
+  if (std::ranges::find(groups, gid_t{0}) != groups.end())
+    return SysError{str_cat("user '", name, "' is in group 0 (root); take it out (gpasswd -d ", name, " root)"), 0};
+  return std::nullopt;
+}
+
+std::optional<std::string> shared_account_warning(const RunAs& user) {
+  if (user.name != "nobody" && user.uid != 65534) return std::nullopt;
+  return str_cat("warning: user '", user.name, "' (uid ", std::to_string(user.uid),
+                 ") is shared by other services; a compromised sniffer could signal or trace their processes, "
+                 "and they its: give sesamed a user of its own (the package's is 'sesame')");
 }
 
 std::expected<void, SysError> drop_privileges(const RunAs& user) {

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <expected>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -18,9 +19,19 @@ struct RunAs {
   gid_t gid = 0;
 };
 
-// The account `name` from the passwd database. Fails if it does not exist or is root
-// (uid 0 would keep the power to take every capability back).
+// The account `name` from the passwd database. Fails if it does not exist, is root
+// (uid 0 would keep the power to take every capability back), or is in group 0 as its
+// primary or a supplementary group (root's group owns files root means for itself).
 std::expected<RunAs, SysError> look_up_user(const std::string& name);
+
+// The refusal for a user whose primary group `gid` or one of `groups` is 0; nullopt
+// if neither is.
+std::optional<SysError> root_group_refusal(const std::string& name, gid_t gid, std::span<const gid_t> groups);
+
+// A warning for an account other services commonly share (nobody, uid 65534): what
+// one of them can do to a process of that user, a compromised sniffer could do to
+// them. Nullopt for an account of its own.
+std::optional<std::string> shared_account_warning(const RunAs& user);
 
 // Switches the whole process to `user` (uid, gid, no supplementary groups) and clears
 // every capability set, bounding and ambient included, then sets PR_SET_NO_NEW_PRIVS.

@@ -5,6 +5,7 @@
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <memory>
 #include <span>
@@ -25,12 +26,11 @@ constexpr std::string_view kSnifferCalls[] = {
     "poll", "ppoll", "dup3",
     // syslog's and getifaddrs's sockets, sd_notify's (which sends its credentials)
     "connect", "bind", "getsockname", "getuid", "geteuid", "getgid", "getegid",
-    // the log and a reload's read of the config file (and its check that each door's
-    // programs can run)
-    "read", "write", "writev", "close", "lseek", "fstat", "newfstatat", "statx", "fcntl", "access", "faccessat",
-    "faccessat2",
-    // a reload's StrictModes check, whose realpath(3) reads each symlink on the way
-    "readlink", "readlinkat",
+    // the log and a reload's read of the config file, its StrictModes check (realpath's
+    // readlink) and its check that each door's programs can run (access): metadata,
+    // read only
+    "read", "write", "writev", "close", "lseek", "fstat", "newfstatat", "statx", "fcntl", "readlink",
+    "readlinkat", "access", "faccessat", "faccessat2",
     // memory (mmap and mprotect below: never executable)
     "munmap", "mremap", "brk", "madvise",
     // threads
@@ -38,7 +38,7 @@ constexpr std::string_view kSnifferCalls[] = {
     // a thread's signal stack, which the sanitizers' runtimes set up and take down
     "sigaltstack",
     // signals, and the helper's death
-    "rt_sigprocmask", "rt_sigtimedwait", "rt_sigreturn", "rt_sigaction", "kill", "tgkill", "getpid",
+    "rt_sigprocmask", "rt_sigtimedwait", "rt_sigreturn", "rt_sigaction", "getpid",
     "gettid", "wait4", "waitid", "restart_syscall",
     // time and randomness
     "clock_gettime", "clock_nanosleep", "nanosleep", "gettimeofday", "getrandom"};
@@ -127,6 +127,11 @@ std::expected<void, SysError> restrict_sniffer_syscalls() {
                          arg(2, SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY));
       !ok)
     return ok;
+  // Signals to itself only (a failed worker's SIGTERM, abort's tgkill): never to the
+  // helper, nor to anything else the sniffer's user runs.
+  const auto self = static_cast<scmp_datum_t>(getpid());
+  for (const int nr : {SCMP_SYS(kill), SCMP_SYS(tgkill)})
+    if (auto ok = allow_if(nr, "kill", SCMP_A0(SCMP_CMP_EQ, self)); !ok) return ok;
   // Memory, never executable.
   if (auto ok = allow_if(SCMP_SYS(mmap), "mmap", arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)); !ok) return ok;
   if (auto ok = allow_if(SCMP_SYS(mprotect), "mprotect", arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)); !ok)

@@ -46,6 +46,30 @@ TEST(SnifferSeccomp, NetworkSocketKills) {
       ::testing::KilledBySignal(SIGSYS), "");
 }
 
+TEST(SnifferSeccomp, SignalsOnlyToItself) {
+  EXPECT_EXIT(
+      ([] {
+        sniffer_filter();
+        // Signal 0 checks only: allowed for itself.
+        _exit(kill(getpid(), 0) == 0 ? 0 : 1);
+      }()),
+      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      ([] {
+        sniffer_filter();
+        kill(getppid(), 0);  // the helper is the sniffer's child, the test runner its parent
+        _exit(0);
+      }()),
+      ::testing::KilledBySignal(SIGSYS), "");
+  EXPECT_EXIT(
+      ([] {
+        sniffer_filter();
+        kill(1, 0);
+        _exit(0);
+      }()),
+      ::testing::KilledBySignal(SIGSYS), "");
+}
+
 TEST(SnifferSeccomp, OpeningForWritingKills) {
   EXPECT_EXIT(
       ([] {
