@@ -131,7 +131,7 @@ std::expected<void, SysError> restrict_sniffer_syscalls() {
   // helper, nor to anything else the sniffer's user runs.
   const auto self = static_cast<scmp_datum_t>(getpid());
   for (const int nr : {SCMP_SYS(kill), SCMP_SYS(tgkill)})
-    if (auto ok = allow_if(nr, "kill", SCMP_A0(SCMP_CMP_EQ, self)); !ok) return ok;
+    if (auto ok = allow_if(nr, "kill", arg(0, SCMP_CMP_EQ, self)); !ok) return ok;
   // Memory, never executable.
   if (auto ok = allow_if(SCMP_SYS(mmap), "mmap", arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)); !ok) return ok;
   if (auto ok = allow_if(SCMP_SYS(mprotect), "mprotect", arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)); !ok)
