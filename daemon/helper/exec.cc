@@ -63,6 +63,9 @@ void ExecBackend::close_leftover(const GrantRecord& record) {
         log_.line(str_cat("warning: ", record.source.to_string(), ": door ", record.door,
                           " has no stop command now; what its start command did stays, check by hand"));
       close(i, record);
+      // Done before the helper goes on: the journal forgets the grant right after, and
+      // --close-leftovers exits (which would kill a command still queued).
+      pool_.drain();
       return;
     }
   log_.line(str_cat("warning: ", record.source.to_string(), ": door ", record.door,
