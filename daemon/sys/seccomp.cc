@@ -2,6 +2,7 @@
 #include "daemon/sys/seccomp.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -132,6 +133,11 @@ std::expected<void, SysError> restrict_sniffer_syscalls() {
   const auto self = static_cast<scmp_datum_t>(getpid());
   for (const int nr : {SCMP_SYS(kill), SCMP_SYS(tgkill)})
     if (auto ok = allow_if(nr, "kill", arg(0, SCMP_CMP_EQ, self)); !ok) return ok;
+  // The one exception: the answer to `sesame reload` (SIGUSR1 reloaded, SIGUSR2
+  // refused), sent to the process that asked, which runs as the sniffer's own user.
+  for (const int answer : {SIGUSR1, SIGUSR2})
+    if (auto ok = allow_if(SCMP_SYS(kill), "kill", arg(1, SCMP_CMP_EQ, static_cast<scmp_datum_t>(answer))); !ok)
+      return ok;
   // Memory, never executable.
   if (auto ok = allow_if(SCMP_SYS(mmap), "mmap", arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)); !ok) return ok;
   if (auto ok = allow_if(SCMP_SYS(mprotect), "mprotect", arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)); !ok)

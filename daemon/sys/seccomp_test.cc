@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace sesame {
 namespace {
 
@@ -65,6 +67,20 @@ TEST(SnifferSeccomp, SignalsOnlyToItself) {
       ([] {
         sniffer_filter();
         kill(1, 0);
+        _exit(0);
+      }()),
+      ::testing::KilledBySignal(SIGSYS), "");
+  // The answer to `sesame reload` may go to another process (here a pid nobody has).
+  EXPECT_EXIT(
+      ([] {
+        sniffer_filter();
+        _exit(kill(0x3fffffff, SIGUSR1) == -1 && errno == ESRCH && kill(0x3fffffff, SIGUSR2) == -1 ? 0 : 1);
+      }()),
+      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      ([] {
+        sniffer_filter();
+        kill(0x3fffffff, SIGTERM);
         _exit(0);
       }()),
       ::testing::KilledBySignal(SIGSYS), "");
