@@ -34,7 +34,7 @@
 //
 // The result uses the exec backend: each door runs its commands, as knockd does. A
 // command is split into argv unless it needs a shell (command_from_knockd); such a
-// command is kept as /bin/sh -c LINE, which sesame-helper runs (as knockd's system()
+// command is kept as /bin/sh -c LINE, which sesame-helper runs (as knockd's call to libc's system
 // would) and `sesame import-knockd` writes, and is listed with its line in
 // shell_commands (and warnings) so `sesame check` names it. PidFile is
 // ignored with a warning (systemd tracks sesamed's pid).
