@@ -47,6 +47,10 @@ void AddressWatch::run() {
     }
     bool ours = false;
     int left = static_cast<int>(n);
+// The kernel's NLMSG_OK compares the u32 nlmsg_len with the int it is given; the
+// macro is kept, its sign warning (clang) silenced here only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
     for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
       if ((h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR) ||
           h->nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg)))
@@ -54,6 +58,7 @@ void AddressWatch::run() {
       const auto* a = static_cast<const ifaddrmsg*>(NLMSG_DATA(h));
       ours = ours || std::ranges::find(ifindexes_, a->ifa_index) != ifindexes_.end();
     }
+#pragma GCC diagnostic pop
     if (ours) kill(getpid(), kSignal);
   }
 }
