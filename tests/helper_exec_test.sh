@@ -20,7 +20,7 @@ HELPER=${2:?usage: helper_exec_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 . "$(dirname "$0")/helper_scenario.sh"
 
 require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+require_knock
 command -v iptables >/dev/null && command -v ip6tables >/dev/null || skip "iptables is not installed"
 [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"

@@ -12,8 +12,8 @@ SESAMED=${1:?usage: hostile_input_test.sh PATH/TO/sesamed}
 . "$(dirname "$0")/netns.sh"
 
 require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
-command -v trafgen >/dev/null || skip "trafgen (package netsniff-ng) is not installed"
+require_knock
+require_trafgen
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 setup_namespaces
 

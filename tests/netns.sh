@@ -30,6 +30,10 @@ require_root_and_netns() {
   ip netns delete "$probe"
 }
 
+# Exit 77 unless the packet tools a test drives are installed.
+require_knock() { command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"; }
+require_trafgen() { command -v trafgen >/dev/null || skip "trafgen (package netsniff-ng) is not installed"; }
+
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done

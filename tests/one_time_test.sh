@@ -18,7 +18,7 @@ KNOCKD=${KNOCKD:-/usr/sbin/knockd}
 . "$(dirname "$0")/helper_common.sh"
 
 require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+require_knock
 [ -x "$KNOCKD" ] || skip "knockd is not installed at $KNOCKD"
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 

@@ -18,7 +18,7 @@ SESAME=${3:?usage: reload_test.sh PATH/TO/sesamed PATH/TO/sesame-helper PATH/TO/
 . "$(dirname "$0")/helper_common.sh"
 
 require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+require_knock
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 
 HOST_BEFORE=$(host_firewall)

@@ -11,7 +11,7 @@ SESAMED=${1:?usage: sniffer_test.sh PATH/TO/sesamed}
 . "$(dirname "$0")/netns.sh"
 
 require_root_and_netns
-command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+require_knock
 id nobody >/dev/null 2>&1 || skip "there is no user nobody"
 setup_namespaces
 

@@ -9,7 +9,7 @@ PYTHON=/usr/bin/python3
 # Debian's knock client, ufw and its /etc/ufw, python3 for the listener, user nobody.
 require_ufw_server() {
   require_root_and_netns
-  command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"
+  require_knock
   command -v ufw >/dev/null || skip "ufw is not installed"
   [ -d /etc/ufw ] || skip "/etc/ufw does not exist"
   [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
