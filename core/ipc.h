@@ -34,6 +34,7 @@ enum class IpcType : std::uint8_t {
   kOneTimeInForce = 4,   // sniffer to helper: update U of door N's sequence is in force
   kReload = 5,           // the sniffer matches under generation G if the helper agrees
   kReloadReply = 6,      // the helper's answer to kReload (helper to sniffer)
+  kLogLine = 7,          // sniffer to helper: one line for the log file (core/log_line_message.h)
 };
 
 // Address family byte: what the 16 address bytes must hold.
@@ -56,8 +57,7 @@ struct MatchReport {
 
 // kReload: "I read the config file again and it is generation G; read it too." The
 // helper answers with kReloadReply for the same G: accepted (it read the same bytes
-// and they pass its checks) or refused. With an accepted reply comes, as SCM_RIGHTS,
-// the log file freshly opened by the helper when the config logs to one.
+// and they pass its checks) or refused. The helper reopens its log file on either.
 struct ReloadMessage {
   IpcType type = IpcType::kReload;  // kReload or kReloadReply
   ConfigGeneration generation = 0;
@@ -76,9 +76,10 @@ enum class IpcReject : std::uint8_t {
   kPorts,     // a port count above the maximum, a zero port or unknown protocol, bytes after the last
   kProtocol,  // a knock step's protocol byte is neither TCP nor UDP
   kAnswer,    // a reload's answer byte is neither 0 nor 1 (nor 0 in a request)
+  kCut,       // a log line's cut byte is neither 0 nor 1, or 1 on a line shorter than the longest
 };
 
-inline constexpr std::array<EnumName<IpcReject>, 9> kIpcRejectNames{{
+inline constexpr std::array<EnumName<IpcReject>, 10> kIpcRejectNames{{
     {IpcReject::kSize, "wrong message size"},
     {IpcReject::kVersion, "unknown version"},
     {IpcReject::kType, "unknown message type"},
@@ -88,6 +89,7 @@ inline constexpr std::array<EnumName<IpcReject>, 9> kIpcRejectNames{{
     {IpcReject::kPorts, "bad port list"},
     {IpcReject::kProtocol, "unknown knock protocol"},
     {IpcReject::kAnswer, "reload answer byte out of range"},
+    {IpcReject::kCut, "log line cut byte out of range"},
 }};
 
 static_assert(names_in_value_order(kIpcRejectNames),

@@ -4,6 +4,7 @@
 // door index is one of that config generation's), as the match message.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -14,14 +15,15 @@
 #include "core/address.h"
 #include "core/door.h"
 #include "core/ipc.h"
+#include "core/log_line_message.h"
 
 namespace sesame {
 
 // An SPA grant never names more ports than an fwknop message can (core/spa kMaxSpaPorts).
 inline constexpr std::size_t kSpaOpenMaxPorts = 16;
 inline constexpr std::size_t kSpaOpenMessageSize = 140;
-// The largest message the helper reads.
-inline constexpr std::size_t kIpcMaxMessageSize = kSpaOpenMessageSize;
+// The largest message the helper reads: a long log line's (core/log_line_message.h).
+inline constexpr std::size_t kIpcMaxMessageSize = std::max(kSpaOpenMessageSize, kLogLineMessageMaxSize);
 static_assert(kIpcMaxMessageSize >= kIpcMessageSize, "the helper's buffer must hold every message");
 
 struct SpaOpenReport {

@@ -98,7 +98,7 @@ mark one-b.198.18.0.4 && ok "knocks still work under the running config" || fail
 # 3. logrotate: rename, then a plain SIGHUP (no answer asked); both processes reopen.
 mv "$LOG" "$LOG.1"
 kill -HUP "$SESAMED_PID"
-# The reload's last line comes after the helper's answer, which brings the new file.
+# The reload's last line comes after the helper's answer, given once it reopened the file.
 wait_for_line "$LOG" "reload failed: the config file did not load" 5 && ok "sesamed writes to the new log file" ||
   fail "no line in the new log file"
 knock_from 5 "$SERVER4" 7001 7002

@@ -13,6 +13,7 @@
 
 #include "core/config/config_values.h"
 #include "core/ipc.h"
+#include "core/log_line_message.h"
 #include "core/spa_open_message.h"
 #include "core/one_time_update.h"
 #include "core/str_cat.h"
@@ -166,16 +167,29 @@ bool handle_reload(std::span<const std::uint8_t> message, HelperState& state) {
   return true;
 }
 
+// A line for the log file: the bytes are the sniffer's, SnifferLines makes them safe.
+bool handle_log_line(std::span<const std::uint8_t> message, HelperState& state) {
+  auto line = decode_log_line(message);
+  if (!line) {
+    state.log.line(str_cat("error: sniffer sent a bad log line (", ipc_reject_name(line.error()), ")"));
+    return false;
+  }
+  if (!state.sniffer_lines) return false;
+  state.sniffer_lines->write(*line, state.now.monotonic_ms);
+  return true;
+}
+
 struct Request {
   IpcType type;
   bool (*handle)(std::span<const std::uint8_t>, HelperState&);
 };
 
-constexpr std::array<Request, 4> kRequests{{
+constexpr std::array<Request, 5> kRequests{{
     {IpcType::kMatch, handle_match},
     {IpcType::kSpaOpen, handle_spa_open},
     {IpcType::kOneTimeInForce, handle_one_time_in_force},
     {IpcType::kReload, handle_reload},
+    {IpcType::kLogLine, handle_log_line},
 }};
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "daemon/helper/grants.h"
 #include "daemon/helper/spa_replay_file.h"
 #include "daemon/helper/one_time_doors.h"
+#include "daemon/helper/sniffer_lines.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
@@ -39,6 +40,8 @@ struct HelperState {
   const PreviousGeneration* previous = nullptr;
   // kReload: the helper reads the config again and answers the sniffer.
   std::function<void(ConfigGeneration)> reload;
+  // kLogLine: where the sniffer's log file lines go. Null: such a line drops the peer.
+  SnifferLines* sniffer_lines = nullptr;
 };
 
 // Acts on one message from the sniffer. Returns false when the peer must be dropped:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/ipc.h"
+#include "core/log_line_message.h"
 #include "core/spa_open_message.h"
 
 namespace sesame {
@@ -67,7 +68,8 @@ class DispatchTest : public ::testing::Test {
     HelperState state{.doors = doors_, .grants = *grants_, .log = *log_, .now = {.monotonic_ms = 1, .unix_s = kNow},
                       .config = &config_, .replays = &*replays_, .generation = kCurrent,
                       .previous = previous_.doors ? &previous_ : nullptr,
-                      .reload = [this](ConfigGeneration g) { reloads_.push_back(g); }};
+                      .reload = [this](ConfigGeneration g) { reloads_.push_back(g); },
+                      .sniffer_lines = sniffer_lines_};
     return dispatch(bytes, state);
   }
   static MatchReport match(ConfigGeneration generation, std::uint32_t door) {
@@ -77,6 +79,7 @@ class DispatchTest : public ::testing::Test {
   static constexpr ConfigGeneration kCurrent = 0x11;
   PreviousGeneration previous_;
   std::vector<ConfigGeneration> reloads_;
+  SnifferLines* sniffer_lines_ = nullptr;
 
   std::string dir_;
   Config config_;
@@ -114,6 +117,22 @@ TEST_F(DispatchTest, DoorOutOfRangeDropsThePeer) {
 TEST_F(DispatchTest, CloseWithoutAGrantIsAcceptedAndChangesNothing) {
   EXPECT_TRUE(send(encode_match(match(kCurrent, 1))));
   EXPECT_EQ(grants_->size(), 0u);
+}
+
+// A log line is taken where the helper writes them; a malformed one, or one the
+// helper has no writer for, drops the sniffer.
+TEST_F(DispatchTest, LogLinesAreTakenOrDropThePeer) {
+  const std::vector<std::uint8_t> line = encode_log_line("198.18.0.2: ssh: Stage 1");
+  EXPECT_FALSE(send(line));
+  SnifferLines lines(*log_, "sesamed");
+  sniffer_lines_ = &lines;
+  EXPECT_TRUE(send(line));
+  std::vector<std::uint8_t> bad_cut = line;
+  bad_cut[2] = 2;
+  EXPECT_FALSE(send(bad_cut));
+  std::vector<std::uint8_t> too_long = encode_log_line(std::string(kLogLineMaxBytes, 'x'));
+  too_long.push_back('x');
+  EXPECT_FALSE(send(too_long));
 }
 
 // The helper re-checks an SPA open against its own config; what the door does not

@@ -3,7 +3,8 @@
 // a previous run left open, then turns "matcher door N of config generation G matched
 // for address A" into grants of its firewall backend (ufw, nft or exec) until the
 // sniffer's socket closes, and then closes everything it opened. When sesamed reloads,
-// it reads the config again itself and answers (reopening the log file for both).
+// it reads the config again itself and answers (reopening the log file, where it also
+// writes the sniffer's lines).
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -18,7 +19,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -37,6 +37,7 @@
 #include "daemon/helper/grants.h"
 #include "daemon/helper/journal.h"
 #include "daemon/helper/peer.h"
+#include "daemon/helper/sniffer_lines.h"
 #include "daemon/sys/log.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sys/seccomp.h"
@@ -96,25 +97,10 @@ Clock clock_now() {
   return {.monotonic_ms = monotonic_ms(), .unix_s = wall.tv_sec};
 }
 
-// The answer to a kReload, with the reopened log file (if any) for the sniffer.
-std::expected<void, SysError> send_reload_answer(int socket, const ReloadMessage& answer, const UniqueFd& log_file) {
-  IpcHeaderMessage bytes = encode_reload(answer);
-  iovec io{bytes.data(), bytes.size()};
-  msghdr msg{};
-  msg.msg_iov = &io;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
-  if (log_file) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    const int fd = log_file.get();
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  if (sendmsg(socket, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size()))
+// The answer to a kReload.
+std::expected<void, SysError> send_reload_answer(int socket, const ReloadMessage& answer) {
+  const IpcHeaderMessage bytes = encode_reload(answer);
+  if (send(socket, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size()))
     return std::unexpected(sys_error("helper: send the reload answer"));
   return {};
 }
@@ -190,23 +176,17 @@ int run(int argc, char** argv) {
   std::optional<OneTimeDoors> one_time;
   one_time.emplace(current->config, current->doors, current->id, log);
 
-  // logrotate's rename: the log file is opened again, here and (passed) in the sniffer.
+  // logrotate's rename: the log file is opened again (the sniffer's lines come here too).
   auto reopen_log = [&] {
-    UniqueFd file;
-    if (logging.file.empty()) return file;
-    if (auto fresh = open_log_file(logging.file)) {
-      file = std::move(*fresh);
-      if (auto ok = log.replace_file(file); !ok) log.line(format_sys_error(ok.error()));
-    } else {
-      log.line(format_sys_error(fresh.error()));
-    }
-    return file;
+    if (auto ok = log.reopen_file(); !ok) log.line(format_sys_error(ok.error()));
   };
+  // The sniffer's lines for the log file (it holds none after its privilege drop).
+  SnifferLines sniffer_lines(log, std::string(sniffer_tag(logging)));
   // The sniffer's kReload: it read generation `wanted`. The helper reads the file
   // itself and takes it only if it read the same bytes and they pass its checks;
   // the generation before stays for matches made before the sniffer switches.
   auto reload = [&](ConfigGeneration wanted) {
-    const UniqueFd log_file = reopen_log();
+    reopen_log();
     bool accepted = wanted == current->id;
     std::vector<OneTimeUpdate> restated;
     if (!accepted) {
@@ -236,8 +216,8 @@ int run(int argc, char** argv) {
                          door_summary(current->config)));
       }
     }
-    if (auto ok = send_reload_answer(peer.get(), {.type = IpcType::kReloadReply, .generation = wanted,
-                                                  .accepted = accepted}, log_file);
+    if (auto ok =
+            send_reload_answer(peer.get(), {.type = IpcType::kReloadReply, .generation = wanted, .accepted = accepted});
         !ok)
       log.line(format_sys_error(ok.error()));
     // After the answer: the sniffer takes these under the generation it now matches with.
@@ -302,7 +282,8 @@ int run(int argc, char** argv) {
       HelperState state{.doors = current->doors, .grants = grants, .log = log, .now = clock_now(),
                         .config = &current->config, .replays = &*replays, .one_time = &*one_time,
                         .sniffer = peer.get(), .generation = current->id,
-                        .previous = previous_generation ? &previous : nullptr, .reload = reload};
+                        .previous = previous_generation ? &previous : nullptr, .reload = reload,
+                        .sniffer_lines = &sniffer_lines};
       const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
       if (!dispatch(std::span<const std::uint8_t>(buffer, size), state)) {
         log.line("helper: dropping the sniffer");
@@ -311,6 +292,7 @@ int run(int argc, char** argv) {
       }
     }
   }
+  sniffer_lines.log_suppressed();
   // Clean shutdown: nothing stays open (unless keep_grants_on_shutdown says so).
   grants.shutdown();
   log.line("helper: exiting");

@@ -13,10 +13,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "core/ipc.h"
+#include "core/log_line_message.h"
 #include "core/str_cat.h"
 
 
@@ -106,29 +106,19 @@ std::expected<void, SysError> HelperClient::report_spa_open(const SpaOpenReport&
   return send_record(socket_.get(), encode_spa_open(report));
 }
 
+std::expected<void, SysError> HelperClient::send_log_line(std::string_view text) const {
+  return send_record(socket_.get(), encode_log_line(text));
+}
+
 std::expected<std::optional<HelperClient::Received>, std::string> HelperClient::receive() const {
-  // One byte more than the largest message, and MSG_TRUNC for the real length; room
-  // for one descriptor.
+  // One byte more than the largest message, and MSG_TRUNC for the real length.
   static_assert(kOneTimeUpdateMaxSize >= kIpcHeaderSize, "the buffer holds a reload answer too");
   std::uint8_t buffer[kOneTimeUpdateMaxSize + 1];
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  iovec io{buffer, sizeof buffer};
-  msghdr msg{};
-  msg.msg_iov = &io;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  const ssize_t n = recvmsg(socket_.get(), &msg, MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  const ssize_t n = recv(socket_.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
-  if (n < 0) return std::unexpected(format_sys_error(sys_error("recvmsg from sesame-helper")));
+  if (n < 0) return std::unexpected(format_sys_error(sys_error("recv from sesame-helper")));
   if (n == 0) return std::nullopt;  // the helper is gone; SIGCHLD says so
   Received got;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
-      int fd = -1;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      got.passed = UniqueFd(fd);
-    }
   const std::span<const std::uint8_t> bytes(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
   const auto bad = [](IpcReject why) {
     return std::unexpected(str_cat("sesame-helper sent a bad message (", ipc_reject_name(why), ")"));
@@ -194,7 +184,7 @@ std::expected<HelperClient::ReloadAnswer, SysError> HelperClient::reload(ConfigG
     }
     // An answer to an earlier reload this side stopped waiting for.
     if ((*got)->answer->generation != generation) continue;
-    return ReloadAnswer{.accepted = (*got)->answer->accepted, .log_file = std::move((*got)->passed)};
+    return ReloadAnswer{.accepted = (*got)->answer->accepted};
   }
 }
 

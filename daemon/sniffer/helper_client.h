@@ -1,7 +1,8 @@
 // HelperClient: the sniffer's only way to the helper. It starts sesame-helper over a
 // socketpair while sesamed is still root, and then sends it matches (report_match) and
-// SPA opens (report_spa_open), and on SIGHUP the reload handshake (reload); the helper's
-// other message back is a one-time door's next sequence, which the sniffer confirms.
+// SPA opens (report_spa_open), its log file lines (send_log_line), and on SIGHUP the
+// reload handshake (reload); the helper's other message back is a one-time door's next
+// sequence, which the sniffer confirms.
 #pragma once
 
 #include <sys/types.h>
@@ -11,6 +12,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +47,9 @@ class HelperClient {
   // "SPA door N: open these ports for this address, this long" (core/spa_open_message.h);
   // thread-safe and non-blocking as report_match.
   std::expected<void, SysError> report_spa_open(const SpaOpenReport& report) const;
+  // A line for the log file, which the helper owns (Log::relay_file_lines); cut to
+  // kLogLineMaxBytes. Thread-safe and non-blocking as report_match.
+  std::expected<void, SysError> send_log_line(std::string_view text) const;
 
   // The helper's next one-time update, nullopt when none is waiting (those that came
   // while reload waited first). Fails when the socket fails or the helper sent
@@ -53,10 +58,9 @@ class HelperClient {
   // "The update is in force": every worker matches with it.
   std::expected<void, SysError> confirm(const OneTimeInForce& in_force) const;
 
-  // The helper's answer to a reload to `generation`, and the log file it reopened.
+  // The helper's answer to a reload to `generation`.
   struct ReloadAnswer {
     bool accepted = false;
-    UniqueFd log_file;  // invalid when the config logs to no file
   };
   // Asks the helper to read the config again and take generation `generation`; waits
   // up to `timeout_ms` for its answer (the helper answers after the firewall commands
@@ -72,12 +76,11 @@ class HelperClient {
  private:
   HelperClient(UniqueFd socket, pid_t pid) : socket_(std::move(socket)), pid_(pid) {}
 
-  // One message from the helper: a one-time update or a reload answer (with the
-  // descriptor it passed); nullopt when none is waiting or the helper is gone.
+  // One message from the helper: a one-time update or a reload answer; nullopt when
+  // none is waiting or the helper is gone.
   struct Received {
     std::optional<OneTimeUpdate> update;
     std::optional<ReloadMessage> answer;
-    UniqueFd passed;
   };
   std::expected<std::optional<Received>, std::string> receive() const;
 

@@ -155,12 +155,6 @@ std::expected<void, std::string> put_in_force(const std::shared_ptr<const Rulese
 // commands queued before it (each ufw call takes about half a second).
 constexpr int kReloadAnswerMs = 30'000;
 
-// SIGHUP's log file half: the helper (root) opened the file again, so that a file
-// logrotate renamed is left behind by both processes.
-void reopen_log(const Log& log, const HelperClient::ReloadAnswer& answer) {
-  if (auto ok = log.replace_file(answer.log_file); !ok) log.line(format_sys_error(ok.error()));
-}
-
 // SIGHUP: the doors (and the interfaces' addresses) are read again and put in force
 // without reopening a socket, once the helper has read the same file (the same
 // generation) and accepted it; returns the new rules. What the sockets, the privilege
@@ -173,8 +167,7 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   std::optional<ParsedConfig> parsed = read_config(args, &log);
   if (!parsed) {
     // The helper still reopens the log file: logrotate does not wait for a good config.
-    if (helper)
-      if (auto answer = helper->reload(running->generation, kReloadAnswerMs)) reopen_log(log, *answer);
+    if (helper) (void)helper->reload(running->generation, kReloadAnswerMs);
     return std::unexpected(str_cat("the config file did not load (sesamed reads it as user ",
                                    running->config.user, ")"));
   }
@@ -198,7 +191,6 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   if (helper) {
     auto answer = helper->reload((*next)->generation, kReloadAnswerMs);
     if (!answer) return std::unexpected(format_sys_error(answer.error()));
-    reopen_log(log, *answer);
     if (!answer->accepted)
       return std::unexpected("sesame-helper refused it (its log line says why)");
   }
@@ -327,9 +319,10 @@ int run(int argc, char** argv) {
   }
 
   // 3. The log, opened as root: its file may live where the user cannot create it.
+  //    Until the helper takes the file's lines over (8), sesamed writes them itself.
   auto log_or = Log::open(config->log, args->verbose);
   if (!log_or) return fail(format_sys_error(log_or.error()));
-  const Log log = std::move(*log_or);
+  Log log = std::move(*log_or);
   if (args->lookup)
     log.line("-l (lookup) accepted: sesamed never resolves host names, so knock lines carry addresses only");
   if (args->debug) log.line("-D (debug) read as -v: wrong knocks are logged too; there is no per-packet dump");
@@ -405,6 +398,11 @@ int run(int argc, char** argv) {
     auto started = HelperClient::start(args->helper_path, helper_args);
     if (!started) return fail(log, format_sys_error(started.error()));
     helper.emplace(std::move(*started));
+    //    The log file is root's: from here on the helper writes sesamed's lines to it,
+    //    bounded and marked as the sniffer's, and sesamed closes its descriptor, so that
+    //    a compromised sniffer can neither forge the helper's lines nor fill the disk.
+    //    --dry-run has no helper and no root process to protect: it keeps the file.
+    log.relay_file_lines([&to = *helper](std::string_view line) { return to.send_log_line(line).has_value(); });
   }
 
   // 9. The io_uring instances, also while privileged: a kernel with
@@ -508,9 +506,11 @@ int run(int argc, char** argv) {
   for (const auto& w : workers) w->stop();
   threads.clear();
   log_statistics(workers, kernel, ruleset->config, log);
-  // The helper sees the socket close, closes every grant it holds, and exits.
-  helper.reset();
   log.line("shutting down");
+  // The helper sees the socket close, closes every grant it holds, and exits; what
+  // sesamed logs after that goes to stderr and syslog.
+  log.stop_relay();
+  helper.reset();
   return worker_failed || helper_died ? 1 : 0;
 }
 

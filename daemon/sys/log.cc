@@ -60,18 +60,41 @@ std::expected<UniqueFd, SysError> open_log_file(const std::string& path) {
   return fd;
 }
 
-std::expected<void, SysError> Log::replace_file(const UniqueFd& fresh) const {
-  if (!file_ || !fresh) return {};
-  if (dup3(fresh.get(), file_.get(), O_CLOEXEC) < 0) return std::unexpected(sys_error("dup3 log file"));
+std::expected<void, SysError> Log::reopen_file() const {
+  if (!file_) return {};
+  auto fresh = open_log_file(sinks_.file);
+  if (!fresh) return std::unexpected(fresh.error());
+  if (dup3(fresh->get(), file_.get(), O_CLOEXEC) < 0) return std::unexpected(sys_error("dup3 log file"));
   return {};
+}
+
+void Log::relay_file_lines(LineRelay relay) {
+  if (!file_) return;
+  file_ = UniqueFd();
+  relay_ = std::move(relay);
+}
+
+void Log::stop_relay() {
+  if (!relay_) return;
+  relay_ = nullptr;
+  sinks_.to_stderr = true;
 }
 
 void Log::line(std::string_view message) const {
   if (sinks_.syslog) syslog(LOG_NOTICE, "%.*s", static_cast<int>(message.size()), message.data());
-  if (!file_ && !sinks_.to_stderr) return;
+  const bool to_stderr = sinks_.to_stderr || (relay_ && !relay_(message));
+  if (!file_ && !to_stderr) return;
   const std::string text = str_cat(timestamp_prefix(), message, "\n");
   if (file_) write_all(file_.get(), text);
-  if (sinks_.to_stderr) write_all(STDERR_FILENO, text);
+  if (to_stderr) write_all(STDERR_FILENO, text);
+}
+
+void Log::file_line(std::string_view tagged) const {
+  if (file_) write_all(file_.get(), str_cat(timestamp_prefix(), tagged, "\n"));
+}
+
+std::string_view sniffer_tag(const Logging& config) {
+  return config.ident.empty() ? std::string_view(kSnifferIdent) : std::string_view(config.ident);
 }
 
 std::string door_event_line(const Address& source, std::string_view door, const DoorEvent& event) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,14 @@
 
 namespace sesame {
 
+// The sniffer's syslog tag, and in the helper's file the tag of the lines the sniffer
+// sent (sniffer_tag).
+inline constexpr char kSnifferIdent[] = "sesamed";
+
+// Where the sniffer's file lines go once it holds no descriptor on the file: to the
+// helper (HelperClient::send_log_line). False when the line could not be sent.
+using LineRelay = std::function<bool(std::string_view)>;
+
 class Log {
  public:
   // Opens the configured sinks now, before the privilege drop: the log file is
@@ -23,18 +32,33 @@ class Log {
   // connected. `verbose` adds stderr; with no sink configured at all (knockd.conf
   // without UseSyslog or LogFile) lines go to stderr rather than nowhere. Syslog lines
   // carry `ident`, a string that lives as long as the process (openlog keeps it).
-  static std::expected<Log, SysError> open(const Logging& config, bool verbose, const char* ident = "sesamed");
+  static std::expected<Log, SysError> open(const Logging& config, bool verbose, const char* ident = kSnifferIdent);
 
   // Writes one line to every sink: syslog at LOG_NOTICE as knockd does, the file and
-  // stderr prefixed "[YYYY-MM-DD HH:MM] " as knockd's log file is. Thread-safe: each
-  // sink gets the whole line in one write.
+  // stderr prefixed "[YYYY-MM-DD HH:MM] " as knockd's log file is; after
+  // relay_file_lines, the file's line goes to the relay instead (to stderr when the
+  // relay fails, as the helper is gone or its socket full). Thread-safe: each sink gets
+  // the whole line in one write.
   void line(std::string_view message) const;
 
-  // logrotate's rename and SIGHUP: the log file's descriptor is made to point at
-  // `fresh` (opened by whoever may create it: the helper, for the sniffer) in one
-  // dup3, so a line written meanwhile by another thread lands in one file or the
-  // other, never nowhere. Nothing happens without a file sink.
-  std::expected<void, SysError> replace_file(const UniqueFd& fresh) const;
+  // The helper's half of the relay: `tagged`, a line the sniffer sent (escaped and
+  // tagged by the caller), written to the file alone (the sniffer has its own syslog
+  // socket and stderr). Nothing happens without a file sink.
+  void file_line(std::string_view tagged) const;
+
+  // The sniffer's privilege drop: the file's descriptor is closed and the lines meant
+  // for it go to `relay`, so a compromised sniffer holds no way to write a root-owned
+  // file. Nothing changes without a file sink. Call while no other thread logs.
+  void relay_file_lines(LineRelay relay);
+  // The relay's target is going away (the helper stops): lines go to stderr instead
+  // of the file. Call while no other thread logs.
+  void stop_relay();
+
+  // logrotate's rename and SIGHUP: the log file is opened again at its path and put
+  // behind the same descriptor in one dup3, so a line written meanwhile by another
+  // thread lands in one file or the other, never nowhere. Nothing happens without a
+  // file descriptor (none in a sniffer that relays).
+  std::expected<void, SysError> reopen_file() const;
 
   bool verbose() const { return verbose_; }
   const Logging& sinks() const { return sinks_; }
@@ -43,7 +67,11 @@ class Log {
   Logging sinks_;
   bool verbose_ = false;
   UniqueFd file_;
+  LineRelay relay_;  // set: the file's lines go here, and file_ is closed
 };
+
+// The tag of the sniffer's lines in the helper's log file: [log] ident, else sesamed.
+std::string_view sniffer_tag(const Logging& config);
 
 // The log file at `path` opened for appending (created 0640 if missing).
 std::expected<UniqueFd, SysError> open_log_file(const std::string& path);
@@ -63,6 +91,8 @@ class LineBudget {
   static constexpr std::uint32_t kBurst = 100;
 
   LineBudget() = default;
+  // Another budget: `burst` lines at once, then `per_second` lines a second.
+  LineBudget(std::uint32_t burst, std::uint32_t per_second) : bucket_{burst, 1000 / per_second} {}
 
   // Whether a line may be written at `now_ms` (a monotonic clock); false counts it.
   bool take(std::uint64_t now_ms);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace sesame {
 namespace {
@@ -33,24 +34,90 @@ std::string contents(const std::string& path) {
   return text.str();
 }
 
-// logrotate: the file renamed, a new one opened (by whoever may) and put behind the
-// log's descriptor; the next line goes to the new file, none to the renamed one.
-TEST(Log, ReplaceFileFollowsARename) {
-  char templ[] = "/tmp/sesame-log-XXXXXX";
-  ASSERT_NE(mkdtemp(templ), nullptr);
-  const std::string dir = templ, path = dir + "/sesame.log";
-  auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = path, .ident = ""}, false);
+// A directory of its own for one test's log file, removed after.
+struct LogDir {
+  LogDir() {
+    char templ[] = "/tmp/sesame-log-XXXXXX";
+    EXPECT_NE(mkdtemp(templ), nullptr);
+    dir = templ;
+  }
+  ~LogDir() { std::filesystem::remove_all(dir); }
+  Logging file_only() const { return Logging{.syslog = false, .to_stderr = false, .file = path(), .ident = ""}; }
+  std::string path() const { return dir + "/sesame.log"; }
+  std::string dir;
+};
+
+// The descriptors this process holds on `path`.
+int descriptors_on(const std::string& path) {
+  int n = 0;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(fd.path(), ec) == path) ++n;
+  }
+  return n;
+}
+
+// logrotate: the file renamed, then opened again at its path behind the log's
+// descriptor; the next line goes to the new file, none to the renamed one.
+TEST(Log, ReopenFileFollowsARename) {
+  LogDir d;
+  const std::string path = d.path();
+  auto log = Log::open(d.file_only(), false);
   ASSERT_TRUE(log.has_value());
   log->line("before");
   std::filesystem::rename(path, path + ".1");
-  auto fresh = open_log_file(path);
-  ASSERT_TRUE(fresh.has_value());
-  ASSERT_TRUE(log->replace_file(*fresh).has_value());
+  ASSERT_TRUE(log->reopen_file().has_value());
   log->line("after");
   EXPECT_NE(contents(path + ".1").find("before"), std::string::npos);
   EXPECT_EQ(contents(path + ".1").find("after"), std::string::npos);
   EXPECT_NE(contents(path).find("after"), std::string::npos);
-  std::filesystem::remove_all(dir);
+}
+
+// The sniffer's drop: the file's descriptor is gone, its lines reach the relay
+// (untimestamped: the helper stamps them), and nothing more reaches the file.
+TEST(Log, RelayTakesTheFileLinesAndClosesTheFile) {
+  LogDir d;
+  auto log = Log::open(d.file_only(), false);
+  ASSERT_TRUE(log.has_value());
+  log->line("before the drop");
+  EXPECT_EQ(descriptors_on(d.path()), 1);
+  std::vector<std::string> relayed;
+  log->relay_file_lines([&](std::string_view s) {
+    relayed.emplace_back(s);
+    return true;
+  });
+  EXPECT_EQ(descriptors_on(d.path()), 0);
+  log->line("198.18.0.2: ssh: OPEN SESAME");
+  EXPECT_EQ(relayed, std::vector<std::string>{"198.18.0.2: ssh: OPEN SESAME"});
+  EXPECT_EQ(contents(d.path()).find("OPEN SESAME"), std::string::npos);
+  EXPECT_TRUE(log->reopen_file().has_value());  // nothing to reopen
+  EXPECT_EQ(descriptors_on(d.path()), 0);
+}
+
+// Without a file there is nothing to relay: lines keep going to stderr only.
+TEST(Log, NoFileNoRelay) {
+  auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = "", .ident = ""}, false);
+  ASSERT_TRUE(log.has_value());
+  bool called = false;
+  log->relay_file_lines([&](std::string_view) { return called = true; });
+  log->line("to stderr");
+  EXPECT_FALSE(called);
+}
+
+// The helper's writer: the tagged line in the file, with knockd's timestamp.
+TEST(Log, FileLineWritesTheFileAlone) {
+  LogDir d;
+  auto log = Log::open(d.file_only(), false);
+  ASSERT_TRUE(log.has_value());
+  log->file_line("sesamed: 198.18.0.2: ssh: Stage 1");
+  const std::string text = contents(d.path());
+  EXPECT_EQ(text.front(), '[');
+  EXPECT_NE(text.find("] sesamed: 198.18.0.2: ssh: Stage 1\n"), std::string::npos);
+}
+
+TEST(Log, SnifferTagIsTheIdentOrSesamed) {
+  EXPECT_EQ(sniffer_tag(Logging{}), "sesamed");
+  EXPECT_EQ(sniffer_tag(Logging{.syslog = true, .to_stderr = false, .file = "", .ident = "knockd"}), "knockd");
 }
 
 TEST(LineBudget, AllowsABurstThenTheRateAndCountsTheRest) {

@@ -23,8 +23,8 @@ using Filter = std::unique_ptr<void, decltype(&seccomp_release)>;
 constexpr std::string_view kSnifferCalls[] = {
     // the loops: io_uring, the helper socket, PACKET_STATISTICS, SO_ATTACH_FILTER
     "io_uring_enter", "sendto", "sendmsg", "recvfrom", "recvmsg", "getsockopt", "setsockopt",
-    // a reload: waiting for the helper's answer, and the log file it reopened put in place
-    "poll", "ppoll", "dup3",
+    // a reload: waiting for the helper's answer
+    "poll", "ppoll",
     // syslog's and getifaddrs's sockets, sd_notify's (which sends its credentials)
     "connect", "bind", "getsockname", "getuid", "geteuid", "getgid", "getegid",
     // the log and a reload's read of the config file, its StrictModes check (realpath's
