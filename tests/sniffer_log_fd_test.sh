@@ -42,8 +42,9 @@ start = ["/usr/bin/touch", "$MARKS/%IP%"]
 EOF2
 
 # sesamed's descriptors that are LOG (or its renamed self) or a root-owned regular file
-# open for writing, one "fd -> path (flags)" per line. stderr is a pipe here, so that
-# the check needs no exception for what the invoker redirected.
+# open for writing (a path: not an anon_inode, socket or pipe, which are root's too),
+# one "fd -> path (flags)" per line. stderr is a pipe here, so that the check needs no
+# exception for what the invoker redirected.
 writable_root_files() {
   local fd target flags
   for fd in /proc/"$SESAMED_PID"/fd/*; do
@@ -51,7 +52,7 @@ writable_root_files() {
     flags=$(awk '/^flags:/ { print $2 }' /proc/"$SESAMED_PID"/fdinfo/"${fd##*/}" 2>/dev/null) || continue
     if [ "$target" = "$LOG" ] || [ "$target" = "$LOG.1" ]; then
       echo "${fd##*/} -> $target ($flags)"
-    elif [ -f "$fd" ] && [ "$(stat -L -c %u "$fd")" = 0 ] && [ $((8#$flags & 3)) != 0 ]; then
+    elif [[ $target == /* ]] && [ -f "$fd" ] && [ "$(stat -L -c %u "$fd")" = 0 ] && [ $((8#$flags & 3)) != 0 ]; then
       echo "${fd##*/} -> $target ($flags)"
     fi
   done
