@@ -1,6 +1,7 @@
 // sesamed: the knock sniffer. main() reads top to bottom as the startup order: read
 // the config, open the log and the rings as root, start sesame-helper (the privileged
-// half that changes the firewall), drop every capability, tell systemd it is ready, then
+// half that changes the firewall, and from then on writes the log file), drop every
+// capability, tell systemd it is ready, then
 // read packets until a signal says stop or the helper dies (SIGHUP reloads the doors in
 // between).
 #include <pthread.h>

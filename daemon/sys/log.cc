@@ -82,7 +82,8 @@ void Log::stop_relay() {
 
 void Log::line(std::string_view message) const {
   if (sinks_.syslog) syslog(LOG_NOTICE, "%.*s", static_cast<int>(message.size()), message.data());
-  const bool to_stderr = sinks_.to_stderr || (relay_ && !relay_(message));
+  const bool relay_failed = relay_ && !relay_(message);
+  const bool to_stderr = sinks_.to_stderr || relay_failed;
   if (!file_ && !to_stderr) return;
   const std::string text = str_cat(timestamp_prefix(), message, "\n");
   if (file_) write_all(file_.get(), text);

@@ -1,5 +1,6 @@
-// Log: sesamed's (and sesame-helper's) lines, knockd's wording, to syslog, stderr and/or a log file; and the
-// budget that keeps a flood of spoofed knocks from becoming a flood of lines.
+// Log: sesamed's (and sesame-helper's) lines, knockd's wording, to syslog, stderr and/or a log file (which
+// sesamed, once unprivileged, reaches only through the helper); and the budget that keeps a flood of
+// spoofed knocks from becoming a flood of lines.
 #pragma once
 
 #include <cstdint>

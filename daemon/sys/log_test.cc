@@ -94,6 +94,19 @@ TEST(Log, RelayTakesTheFileLinesAndClosesTheFile) {
   EXPECT_EQ(descriptors_on(d.path()), 0);
 }
 
+// With stderr as well (-v), a line goes to both the relay and stderr.
+TEST(Log, RelayWithStderrTakesEveryLine) {
+  LogDir d;
+  Logging sinks = d.file_only();
+  sinks.to_stderr = true;
+  auto log = Log::open(sinks, false);
+  ASSERT_TRUE(log.has_value());
+  int relayed = 0;
+  log->relay_file_lines([&](std::string_view) { return ++relayed > 0; });
+  log->line("198.18.0.2: ssh: Stage 1");
+  EXPECT_EQ(relayed, 1);
+}
+
 // Without a file there is nothing to relay: lines keep going to stderr only.
 TEST(Log, NoFileNoRelay) {
   auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = "", .ident = ""}, false);
