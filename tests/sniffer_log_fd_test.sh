@@ -4,7 +4,8 @@
 # nobody, none of sesamed's descriptors is the log file or any root-owned regular file
 # open for writing; its knock lines still reach the file, through the helper, tagged
 # "sesamed: " beside the helper's own. Again after logrotate's rename and a SIGHUP: the
-# helper reopens the file and the sniffer gets no descriptor back.
+# helper reopens the file and the sniffer gets no descriptor back. Its last lines, sent
+# as it stops, reach the file too.
 #
 # usage: sniffer_log_fd_test.sh PATH/TO/sesamed PATH/TO/sesame-helper   (root; exits 77 to skip)
 set -uo pipefail
@@ -99,5 +100,9 @@ wait_for_line "$LOG" "] sesamed: reloaded: 1 door" 10 && ok "after the rename, s
   fail "no reload line in the new file: $(cat "$WORK/sesamed.err")"
 check_descriptors "after a SIGHUP"
 
+# The lines sesamed sends just before it closes the socket: written, not dropped with
+# the stale requests.
 stop_both
+grep -F "] sesamed: shutting down" "$LOG" >/dev/null && ok "the sniffer's last lines reach the file" ||
+  fail "no 'shutting down' line: $(tail -3 "$LOG")"
 finish cleanup

@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "core/config/config.h"
 #include "core/config/config_error.h"
 #include "core/ipc.h"
+#include "core/log_line_message.h"
 #include "core/spa_open_message.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
@@ -103,6 +105,21 @@ std::expected<void, SysError> send_reload_answer(int socket, const ReloadMessage
   if (send(socket, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size()))
     return std::unexpected(sys_error("helper: send the reload answer"));
   return {};
+}
+
+// The sniffer's last lines, queued before it closed its socket (its final statistics,
+// "shutting down"), go to the file; every other message it queued is dropped as stale.
+void write_last_sniffer_lines(int peer, SnifferLines& lines) {
+  std::uint8_t buffer[kIpcMaxMessageSize + 1];
+  for (;;) {
+    const ssize_t n = recv(peer, buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
+    if (n <= 0) return;
+    const std::span<const std::uint8_t> bytes(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
+    if (ipc_type_byte(bytes) != std::to_underlying(IpcType::kLogLine)) continue;
+    auto line = decode_log_line(bytes);
+    if (!line) return;
+    lines.write(*line, monotonic_ms());
+  }
 }
 
 // --close-leftovers, from the unit's ExecStopPost: systemd kills the helper right after
@@ -266,6 +283,7 @@ int run(int argc, char** argv) {
     }
     if (fds[0].revents & POLLHUP) {
       // The sniffer is gone: what it still queued is stale, and the grants close now.
+      write_last_sniffer_lines(peer.get(), sniffer_lines);
       log.line("helper: the sniffer closed its socket");
       break;
     }
