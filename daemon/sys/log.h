@@ -47,9 +47,10 @@ class Log {
   // socket and stderr). Nothing happens without a file sink.
   void file_line(std::string_view tagged) const;
 
-  // The sniffer's privilege drop: the file's descriptor is closed and the lines meant
-  // for it go to `relay`, so a compromised sniffer holds no way to write a root-owned
-  // file. Nothing changes without a file sink. Call while no other thread logs.
+  // Before the sniffer's privilege drop: the file's descriptor is closed and the lines
+  // meant for it go to `relay`, so a compromised sniffer holds no way to write a
+  // root-owned file. Nothing changes without a file sink. Call while no other thread
+  // logs.
   void relay_file_lines(LineRelay relay);
   // The relay's target is going away (the helper stops): lines go to stderr instead
   // of the file. Call while no other thread logs.
