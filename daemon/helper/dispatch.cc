@@ -174,7 +174,10 @@ bool handle_log_line(std::span<const std::uint8_t> message, HelperState& state) 
     state.log.line(str_cat("error: sniffer sent a bad log line (", ipc_reject_name(line.error()), ")"));
     return false;
   }
-  if (!state.sniffer_lines) return false;
+  if (!state.sniffer_lines) {
+    state.log.line("error: sniffer sent a log line, which this helper does not take");
+    return false;
+  }
   state.sniffer_lines->write(*line, state.now.monotonic_ms);
   return true;
 }
