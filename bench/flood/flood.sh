@@ -135,24 +135,21 @@ CLK_TCK=$(getconf CLK_TCK)
 
 # "utime stime" of PID (all threads), in clock ticks.
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
-# utime of PID's threads but the main one (sesamed's workers), in clock ticks.
-worker_utime() {
-  local pid=$1 task sum=0
+# Sum of field N of FILE (stat, schedstat) over PID's threads but the main one
+# (sesamed's workers).
+workers_sum() {
+  local pid=$1 file=$2 field=$3 task sum=0
   for task in /proc/"$pid"/task/*; do
-    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk '{ print $14 }' "$task/stat")))
+    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk -v f="$field" '{ print $f }' "$task/$file")))
   done
   echo "$sum"
 }
-# On-CPU nanoseconds of PID's threads but the main one, user and system together: the
-# scheduler's own count (schedstat), exact where utime's user/system split is sampled
-# at each tick, and so is off for work done in bursts between waits.
-worker_cpu_ns() {
-  local pid=$1 task sum=0
-  for task in /proc/"$pid"/task/*; do
-    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk '{ print $1 }' "$task/schedstat")))
-  done
-  echo "$sum"
-}
+# The workers' utime, in clock ticks.
+worker_utime() { workers_sum "$1" stat 14; }
+# The workers' on-CPU nanoseconds, user and system together: the scheduler's own count
+# (schedstat), exact where utime's user/system split is sampled at each tick, and so
+# is off for work done in bursts between waits.
+worker_cpu_ns() { workers_sum "$1" schedstat 1; }
 # "busy total" jiffies of CPU N from /proc/stat.
 cpu_jiffies() {
   awk -v cpu="cpu$1" '$1 == cpu { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
