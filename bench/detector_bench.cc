@@ -173,13 +173,17 @@ void BM_StageOneFloodInDefaultTable(benchmark::State& state) {
   KnockTableOptions options{kDefaultCapacity, {0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f}, 4096, to_tick({1000, 0})};
   if (state.range(1)) options.initial_capacity = kDefaultCapacity;
   Detector detector(fx.matcher, options);
-  std::vector<std::uint32_t> order(1u << 22);
+  std::vector<Address> sources(n);
+  for (std::uint32_t s = 0; s < n; ++s) sources[s] = source(s);
+  std::vector<std::uint32_t> order(1u << 20);
   std::mt19937_64 rng(1);
   for (std::uint32_t& s : order) s = static_cast<std::uint32_t>(rng() % n);
   auto knock = [&](std::size_t i) {
-    return Knock{source(order[i & (order.size() - 1)]), kServer, Protocol::kTcp, kPorts[0], 40000, tcp_flag::kSyn, {}};
+    return Knock{sources[order[i & (order.size() - 1)]], kServer, Protocol::kTcp, kPorts[0], 40000, tcp_flag::kSyn, {}};
   };
-  for (std::uint32_t s = 0; s < n; ++s) detector.on_knock(knock(s), {1000, 0}, count_events);
+  for (std::uint32_t s = 0; s < n; ++s)
+    detector.on_knock(Knock{sources[s], kServer, Protocol::kTcp, kPorts[0], 40000, tcp_flag::kSyn, {}}, {1000, 0},
+                      count_events);
   std::size_t i = 0;
   for (auto _ : state) {
     detector.prefetch(knock(i + 8));
