@@ -161,6 +161,41 @@ void BM_DetectorStep(benchmark::State& state) {
 }
 BENCHMARK(BM_DetectorStep)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Arg(10'000'000);
 
+// The stage-1 flood of bench/flood/flood.sh without the ring: first knocks from N
+// sources in random order into sesamed's default table (512 Ki slots), each source's
+// bucket prefetched 8 knocks ahead as the worker does. Second argument 1: the table
+// starts at its bound (as before it grew with the sources), so N sources spread over
+// all of its pages; 0: it starts small and grows, so they fill about 2N slots.
+void BM_StageOneFloodInDefaultTable(benchmark::State& state) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  Fixture fx;
+  constexpr std::uint32_t kDefaultCapacity = 1u << 19;
+  KnockTableOptions options{kDefaultCapacity, {0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f}, 4096, to_tick({1000, 0})};
+  if (state.range(1)) options.initial_capacity = kDefaultCapacity;
+  Detector detector(fx.matcher, options);
+  std::vector<Address> sources(n);
+  for (std::uint32_t s = 0; s < n; ++s) sources[s] = source(s);
+  std::vector<std::uint32_t> order(1u << 20);
+  std::mt19937_64 rng(1);
+  for (std::uint32_t& s : order) s = static_cast<std::uint32_t>(rng() % n);
+  auto knock = [&](std::size_t i) {
+    return Knock{sources[order[i & (order.size() - 1)]], kServer, Protocol::kTcp, kPorts[0], 40000, tcp_flag::kSyn, {}};
+  };
+  for (std::uint32_t s = 0; s < n; ++s)
+    detector.on_knock(Knock{sources[s], kServer, Protocol::kTcp, kPorts[0], 40000, tcp_flag::kSyn, {}}, {1000, 0},
+                      count_events);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    detector.prefetch(knock(i + 8));
+    detector.on_knock(knock(i), {1000, 0}, count_events);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["live"] = static_cast<double>(detector.table().size());
+  state.counters["slots"] = static_cast<double>(detector.table().capacity());
+}
+BENCHMARK(BM_StageOneFloodInDefaultTable)->Args({65'536, 1})->Args({65'536, 0});
+
 }  // namespace
 
 // The hot path's assembly, kept easy to find.

@@ -68,16 +68,17 @@ inline std::uint64_t eviction_rank(const KnockEntry& e, std::uint32_t newcomer_s
 // first multiply would be by zero and every IPv4 source would share one bucket.
 KnockTable::KnockTable(const KnockTableOptions& options)
     : key_{options.key.k0 ^ 0x8ebc6af09c88c6e3ull, options.key.k1 ^ 0x589965cc75374cc3ull},
-      mask_(std::bit_ceil(std::clamp(options.capacity, kWays, kMaxSlots)) / kWays - 1),
-      wheel_(static_cast<std::uint32_t>(capacity()), options.wheel_buckets, options.now_tick) {
-  // calloc: an all-zero slot is free, and the kernel maps zero pages lazily, so a shard
-  // sized for a flood costs resident memory only for the buckets a flood touches. One
+      max_mask_(std::bit_ceil(std::clamp(options.capacity, kWays, kMaxSlots)) / kWays - 1),
+      mask_(std::min(std::bit_ceil(std::clamp(options.initial_capacity, kWays, kMaxSlots)) / kWays - 1, max_mask_)),
+      wheel_(static_cast<std::uint32_t>(max_capacity()), options.wheel_buckets, options.now_tick) {
+  // calloc: an all-zero slot is free, and the kernel maps zero pages lazily, so the
+  // slots past capacity() cost no resident memory until the table grows into them. One
   // extra line lets the slots start on a cache line, so a bucket of 8 spans exactly 3.
-  memory_.reset(std::calloc(capacity() * sizeof(KnockEntry) + kCacheLine, 1));
+  memory_.reset(std::calloc(max_capacity() * sizeof(KnockEntry) + kCacheLine, 1));
   if (!memory_) throw std::bad_alloc();
   void* aligned = memory_.get();
-  std::size_t space = capacity() * sizeof(KnockEntry) + kCacheLine;
-  slots_ = static_cast<KnockEntry*>(std::align(kCacheLine, capacity() * sizeof(KnockEntry), aligned, space));
+  std::size_t space = max_capacity() * sizeof(KnockEntry) + kCacheLine;
+  slots_ = static_cast<KnockEntry*>(std::align(kCacheLine, max_capacity() * sizeof(KnockEntry), aligned, space));
 }
 
 // Spoofers pick source addresses freely. If they could compute buckets, a few spoofed
@@ -126,9 +127,16 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
   if (state == 0) return result;
   bool may_keep_timer = keep_timer_started_by.has_value();
   KnockEntry* ways = bucket(source);
-  if (const std::uint32_t holding = ways_holding(ways, words(source))) {
+  const std::uint32_t holding = ways_holding(ways, words(source));
+  std::uint32_t free = holding ? 0 : free_ways(ways);
+  if (!holding && !free && should_grow()) {
+    grow();
+    ways = bucket(source);
+    free = free_ways(ways);
+  }
+  if (holding) {
     result.entry = ways + std::countr_zero(holding);
-  } else if (const std::uint32_t free = free_ways(ways)) {
+  } else if (free) {
     result.entry = ways + std::countr_zero(free);
     // A slot whose state the owner zeroed keeps its timer and is already counted.
     if (!counted(slot_of(result.entry))) ++size_;
@@ -158,6 +166,29 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
   if (!keep_timer) wheel_.schedule(slot, deadline_tick);
   ++counters_.inserts;
   return result;
+}
+
+// Doubling in place: the new half of the buckets is fresh (never in use, so all free),
+// and an entry of old bucket b hashes to b or b + old bucket count, so each split half
+// fits its bucket. A slot is moved if it is live or still has a timer (an erased
+// entry, or one the owner zeroed): its source is kept until release() clears it.
+void KnockTable::grow() {
+  const std::uint32_t old_buckets = mask_ + 1;
+  mask_ = 2 * mask_ + 1;
+  ++counters_.growths;
+  for (std::uint32_t b = 0; b < old_buckets; ++b) {
+    KnockEntry* ways = slots_ + std::size_t{b} * kWays;
+    KnockEntry* to = ways + std::size_t{old_buckets} * kWays;
+    for (std::uint32_t w = 0; w < kWays; ++w) {
+      const std::uint32_t slot = slot_of(ways + w);
+      if (ways[w].state == 0 && !wheel_.scheduled(slot)) continue;
+      if (bucket(ways[w].source) == ways) continue;
+      *to = ways[w];
+      ways[w] = KnockEntry{};
+      wheel_.move(slot, slot_of(to));
+      ++to;
+    }
+  }
 }
 
 void KnockTable::erase(KnockEntry* entry) {

@@ -45,6 +45,9 @@ struct KnockTableOptions {
   KnockTableKey key;
   std::uint32_t wheel_buckets = 4096;   // timer horizon in ticks, plus one
   std::uint64_t now_tick = 0;           // the owner's clock at construction
+  // Slots in use at first (rounded as capacity is, at most capacity): the table
+  // doubles from here as sources arrive, up to capacity (see KnockTable).
+  std::uint32_t initial_capacity = 4096;
 };
 
 // Set-associative: the keyed hash of a source picks one bucket of kWays slots, and
@@ -66,6 +69,20 @@ struct KnockTableOptions {
 // fill the table at progress k; the keyed hash (knock_table.cc) keeps it from aiming
 // at one client's bucket.
 //
+// Growth. Memory for every slot up to the capacity bound is reserved at construction,
+// zero-filled and so unresident, but the hash uses only the first capacity() slots,
+// starting at initial_capacity: a quiet table touches a few pages, and a flood of n
+// sources about 2n to 3n slots' worth, not the whole bound, which also keeps the TLB
+// misses of a flood down. When an insert finds its bucket full while the table is at
+// least 5/8 loaded, the table doubles in place before choosing a victim: bucket b
+// splits into b and b + the old bucket count (fresh, free slots), entries and their
+// timers moving by one more hash bit; nothing is allocated and nothing moves twice.
+// Below 5/8 a full bucket evicts by the rule above (about 2 % of the inserts of a
+// flood from 65,536 sources, which fill 131,072 slots to half: bench/README.md), and
+// at the capacity bound the table evicts instead of growing, so memory stays bounded. Growth waits while expire() runs (its callback holds an
+// entry), and an insert may move entries: pointers from earlier find() and insert()
+// calls are stale after an insert().
+//
 // Not thread-safe by design: each worker owns one shard (PACKET_FANOUT keeps a source
 // on one worker).
 class KnockTable {
@@ -80,11 +97,12 @@ class KnockTable {
     std::uint64_t inserts = 0;    // successful insert() calls, evicting or not
     std::uint64_t evictions = 0;  // entries displaced by insert()
     std::uint64_t refusals = 0;   // insert() calls refused by the eviction rule
+    std::uint64_t growths = 0;    // doublings of capacity()
   };
 
   // The memory is zero-filled by calloc, so untouched slots stay unresident pages.
   explicit KnockTable(const KnockTableOptions& options);
-  // Entries are handed out by pointer: the table stays where it was built.
+  // Entries are handed out by pointer: the table's memory stays where it was built.
   KnockTable(const KnockTable&) = delete;
   KnockTable& operator=(const KnockTable&) = delete;
 
@@ -95,8 +113,9 @@ class KnockTable {
   void prefetch(const Address& source) const;
   // Adds source with these fields and schedules its timer at deadline_tick (clamped as
   // TimerWheel::schedule clamps). If source is already present, its entry is
-  // overwritten. Refused (nullptr, counted) by the eviction rule above; state 0 is
-  // refused too (it would read as a free slot), uncounted.
+  // overwritten. May grow the table, moving other entries (see Growth above). Refused
+  // (nullptr, counted) by the eviction rule above; state 0 is refused too (it would
+  // read as a free slot), uncounted.
   //
   // keep_timer_started_by: when the slot taken still has a timer pending (source's own
   // entry, or an erased one whose timer has not fired; an evicted entry's timer always
@@ -139,11 +158,14 @@ class KnockTable {
   }
 
   std::size_t size() const { return size_; }
+  // Slots in use now; it grows up to max_capacity().
   std::size_t capacity() const { return std::size_t{mask_ + 1} * kWays; }
+  std::size_t max_capacity() const { return std::size_t{max_mask_ + 1} * kWays; }
   const Counters& counters() const { return counters_; }
   static constexpr std::size_t bytes_per_slot() { return sizeof(KnockEntry) + TimerWheel::kBytesPerId; }
-  // Memory held: slots, their timer links and the wheel's buckets.
-  std::size_t bytes() const { return capacity() * sizeof(KnockEntry) + wheel_.bytes(); }
+  // Memory reserved: slots up to the bound, their timer links and the wheel's buckets.
+  // Resident is what capacity() slots touched.
+  std::size_t bytes() const { return max_capacity() * sizeof(KnockEntry) + wheel_.bytes(); }
 
  private:
   struct FreeSlots {
@@ -151,6 +173,10 @@ class KnockTable {
   };
 
   KnockEntry* bucket(const Address& source) const;
+  bool should_grow() const {
+    return mask_ < max_mask_ && !wheel_.advancing() && size_ >= capacity() / 8 * 5;
+  }
+  void grow();
   std::uint32_t slot_of(const KnockEntry* entry) const {
     return static_cast<std::uint32_t>(entry - slots_);
   }
@@ -162,7 +188,8 @@ class KnockTable {
   void release(std::uint32_t slot);
 
   KnockTableKey key_;
-  std::uint32_t mask_;  // buckets - 1
+  std::uint32_t max_mask_;  // buckets at the capacity bound - 1
+  std::uint32_t mask_;      // buckets in use - 1
   std::unique_ptr<void, FreeSlots> memory_;
   KnockEntry* slots_;   // memory_, aligned to a cache line
   TimerWheel wheel_;

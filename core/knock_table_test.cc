@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -185,6 +186,119 @@ TEST(KnockTable, SpoofedFirstKnockFloodLosesNoRealSource) {
   EXPECT_EQ(after.refusals - before.refusals, kFlood - accepted);
   EXPECT_EQ(table.size(), table.capacity());  // the flood filled every other slot
   EXPECT_GT(evicted, kFlood / 2);
+}
+
+// Growth: a table of 64 slots at first, bounded at 1024.
+KnockTable growing() {
+  return KnockTable({.capacity = 1024, .key = kKey, .wheel_buckets = 256, .initial_capacity = 64});
+}
+
+TEST(KnockTable, StartsSmallAndDoublesUpToTheBoundNeverAbove) {
+  KnockTable table = growing();
+  EXPECT_EQ(table.capacity(), 64u);
+  EXPECT_EQ(table.max_capacity(), 1024u);
+  EXPECT_EQ(table.bytes(), 1024u * 32u + 256u * TimerWheel::kBytesPerId) << "the bound is reserved";
+  std::size_t last = table.capacity();
+  for (std::uint32_t n = 0; n < 10'000; ++n) {
+    ASSERT_NE(table.insert(source(n), 100, 1, 1, 50).entry, nullptr);
+    ASSERT_GE(table.capacity(), last) << "never shrinks";
+    ASSERT_LE(table.capacity(), table.max_capacity());
+    last = table.capacity();
+    // It grows only from a full bucket at 5/8 load or more, so below 5/8 of the
+    // first size it has not grown.
+    if (n + 1 < 40) {
+      ASSERT_EQ(table.capacity(), 64u) << n;
+    }
+  }
+  EXPECT_EQ(table.capacity(), 1024u);
+  EXPECT_EQ(table.counters().growths, 4u);
+  EXPECT_EQ(table.size(), 1024u) << "full at the bound, then it evicts";
+  EXPECT_GT(table.counters().evictions, 8'000u);
+}
+
+TEST(KnockTable, GrowsBeforeEvictingOnceFiveEighthsFull) {
+  KnockTable table = growing();
+  std::uint32_t n = 0;
+  while (table.counters().growths == 0) {
+    ASSERT_NE(table.insert(source(n++), 100, 1, 1, 50).entry, nullptr);
+    ASSERT_LT(n, 1000u);
+  }
+  EXPECT_GE(n, 40u) << "5/8 of 64";
+  EXPECT_EQ(table.capacity(), 128u);
+  EXPECT_EQ(table.size(), n - table.counters().evictions);
+}
+
+TEST(KnockTable, EntriesAndTimersSurviveAGrowth) {
+  KnockTable table = growing();
+  // Entries with distinct fields and deadlines, some erased and some zeroed by the
+  // owner (both keep a pending timer), until the table has doubled twice.
+  struct Want {
+    std::uint32_t start_sec;
+    std::uint16_t state;
+    std::uint8_t progress;
+    std::uint64_t deadline;
+  };
+  std::map<Address, Want> live;
+  std::set<Address> zeroed;
+  std::uint32_t n = 0;
+  for (; table.counters().growths < 2; ++n) {
+    const Want w{1000 + n, static_cast<std::uint16_t>(1 + n % 7), static_cast<std::uint8_t>(1 + n % 3),
+                 10 + n % 200};
+    const auto r = table.insert(source(n), w.start_sec, w.state, w.progress, w.deadline);
+    ASSERT_NE(r.entry, nullptr);
+    if (r.evicted) {
+      live.erase(*r.evicted);
+      zeroed.erase(*r.evicted);
+    }
+    live[source(n)] = w;
+    if (n % 5 == 1) {
+      table.erase(r.entry);
+      live.erase(source(n));
+    } else if (n % 5 == 2) {
+      r.entry->state = 0;
+      live.erase(source(n));
+      zeroed.insert(source(n));
+    }
+  }
+  ASSERT_EQ(table.capacity(), 256u);
+  // An insert may reuse a zeroed slot (still counted): then only the new entry counts.
+  EXPECT_GE(table.size(), live.size());
+  EXPECT_LE(table.size(), live.size() + zeroed.size());
+  for (const auto& [a, w] : live) {
+    const KnockEntry* e = table.find(a);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->start_sec, w.start_sec);
+    EXPECT_EQ(e->state, w.state);
+    EXPECT_EQ(e->progress, w.progress);
+  }
+  for (const Address& a : zeroed) EXPECT_EQ(table.find(a), nullptr);
+  // Every live entry's timer fires at its own deadline, once; zeroed ones go uncalled.
+  std::map<Address, std::uint64_t> fired;
+  for (std::uint64_t tick = 1; tick <= 220; ++tick)
+    table.expire(tick, [&](KnockEntry& e) -> std::optional<std::uint64_t> {
+      EXPECT_TRUE(fired.emplace(e.source, tick).second);
+      return std::nullopt;
+    });
+  EXPECT_EQ(fired.size(), live.size());
+  for (const auto& [a, w] : live) EXPECT_EQ(fired[a], w.deadline) << a.to_string();
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(KnockTable, NoGrowthWhileExpireRuns) {
+  KnockTable table = growing();
+  std::uint32_t n = 0;
+  // Fill up to just below the first growth: 5/8 of 64, all due at tick 5.
+  for (; n < 40; ++n) table.insert(source(n), 100, 1, 1, 5);
+  std::size_t capacity_inside = 0;
+  table.expire(5, [&](KnockEntry&) -> std::optional<std::uint64_t> {
+    // Enough inserts to fill any bucket: the table evicts or refuses instead.
+    for (std::uint32_t i = 0; i < 200; ++i) table.insert(source(1000 + n++), 100, 1, 1, 50);
+    capacity_inside = table.capacity();
+    return std::nullopt;
+  });
+  EXPECT_EQ(capacity_inside, 64u);
+  for (std::uint32_t i = 0; i < 100 && table.capacity() == 64; ++i) table.insert(source(100'000 + i), 100, 1, 1, 50);
+  EXPECT_EQ(table.capacity(), 128u) << "inserts outside expire() grow it";
 }
 
 TEST(KnockTable, ExpireErasesOrKeepsByTheOwnersAnswer) {

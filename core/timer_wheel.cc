@@ -34,4 +34,13 @@ void TimerWheel::cancel(std::uint32_t id) {
   if (scheduled(id)) unlink(id);
 }
 
+void TimerWheel::move(std::uint32_t from, std::uint32_t to) {
+  if (advancing_ || to >= capacity_ || !scheduled(from) || scheduled(to)) return;
+  const Link l = links_[from];
+  links_[to] = l;
+  links_[l.prev].next = to;
+  links_[l.next].prev = to;
+  links_[from] = Link{0, 0};
+}
+
 }  // namespace sesame

@@ -44,6 +44,10 @@ class TimerWheel {
   std::uint64_t schedule(std::uint32_t id, std::uint64_t deadline_tick);
   // Unschedules id; nothing happens if it was not scheduled.
   void cancel(std::uint32_t id);
+  // Gives id's place in its tick to `to`, which must not be scheduled (an owner moving
+  // its slot); from is unscheduled after. Nothing happens if from was not scheduled,
+  // either id is out of range, or advance() is running.
+  void move(std::uint32_t from, std::uint32_t to);
   bool scheduled(std::uint32_t id) const {
     return id < capacity_ && (links_[id].next != 0 || links_[id].prev != 0);
   }
@@ -82,6 +86,8 @@ class TimerWheel {
     advancing_ = false;
   }
 
+  // True while advance() runs (inside on_due).
+  bool advancing() const { return advancing_; }
   std::uint64_t now() const { return now_; }
   std::uint64_t horizon() const { return buckets_ - 1; }
   std::uint32_t capacity() const { return capacity_; }

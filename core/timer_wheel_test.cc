@@ -60,6 +60,26 @@ TEST(TimerWheel, ScheduleAgainMovesTheId) {
   EXPECT_EQ(advance(wheel, 5), (Fired{{5, 0}}));
 }
 
+TEST(TimerWheel, MoveGivesAnIdsPlaceInItsTickToAnother) {
+  TimerWheel wheel(16, 8, 100);
+  wheel.schedule(1, 103);
+  wheel.schedule(2, 103);
+  wheel.schedule(3, 103);
+  wheel.schedule(5, 105);
+  wheel.move(2, 9);
+  EXPECT_FALSE(wheel.scheduled(2));
+  EXPECT_TRUE(wheel.scheduled(9));
+  wheel.move(4, 10);  // 4 is not scheduled: nothing happens
+  EXPECT_FALSE(wheel.scheduled(10));
+  wheel.move(9, 1);  // 1 is scheduled: nothing happens
+  EXPECT_TRUE(wheel.scheduled(9));
+  wheel.move(5, 16);  // out of range
+  EXPECT_TRUE(wheel.scheduled(5));
+  EXPECT_EQ(advance(wheel, 103), (Fired{{103, 3}, {103, 9}, {103, 1}})) << "9 fires where 2 stood";
+  wheel.move(5, 0);
+  EXPECT_EQ(advance(wheel, 110), (Fired{{105, 0}}));
+}
+
 TEST(TimerWheel, DeadlineInThePastFiresAtTheNextTick) {
   TimerWheel wheel(16, 8, 100);
   EXPECT_EQ(wheel.schedule(1, 7), 101u);

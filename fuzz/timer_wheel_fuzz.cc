@@ -132,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (in.remaining() > 0) {
     const std::uint8_t op = in.u8();
     const auto id = static_cast<std::uint32_t>(in.u8() % (capacity + 4));  // some out of range
-    switch (op % 5) {
+    switch (op % 6) {
       case 0: {
         const std::uint64_t d = deadline(in, model.now);
         check(wheel.schedule(id, d) == model.schedule(id, d));
@@ -152,6 +152,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // A long idle gap, or time going back (ignored).
         advance(wheel, model, in, op & 0x80 ? model.now + in.be32() : model.now - std::min<std::uint64_t>(model.now, id), false);
         break;
+      case 5: {
+        // An owner moving its slot: id's tick goes to `to` if `to` is free and in range.
+        const auto to = static_cast<std::uint32_t>(in.u8() % (capacity + 4));
+        wheel.move(id, to);
+        if (to < capacity && model.fire.contains(id) && !model.fire.contains(to)) {
+          model.fire[to] = model.fire[id];
+          model.fire.erase(id);
+        }
+        break;
+      }
     }
     check_all(wheel, model);
   }

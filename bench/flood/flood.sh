@@ -28,11 +28,16 @@
 # the daemon on CPU 1. On veth the receive path, AF_PACKET's filters and the copy into
 # the daemon's ring run on the sender's CPU, hence both CPUs' load in the table.
 # Spoofed sources are 198.19.0.0/16 and 2001:2:0:1::/64, which the server has no route
-# back to, so its RSTs go nowhere. sesamed runs --dry-run as nobody: "opened" is its
-# OPEN SESAME line, as it is knockd's (whose command is /bin/true).
+# back to, so its RSTs go nowhere. sesamed runs as nobody with its sesame-helper (the
+# exec backend runs the door's command, /bin/true, as knockd does), so the memory
+# figures are those of both processes; "opened" is the OPEN SESAME line of each daemon.
+# Memory: RSS after start (idle) and peak RSS (VmHWM) of sesamed + helper, and their
+# PSS after start (shared library pages split among the processes mapping them).
 #
-# usage: flood.sh [--smoke] [--scenarios LIST] [--frames N] [--knocks N] PATH/TO/sesamed
+# usage: flood.sh [--smoke] [--scenarios LIST] [--frames N] [--knocks N] [--helper PATH] PATH/TO/sesamed
 #   (root; exits 77 to skip without root, namespaces, trafgen, knock or knockd)
+#   --helper: sesame-helper (default: beside sesamed); --helper none runs sesamed
+#   --dry-run, without a helper.
 #   FLOOD_PERF=FILE in the environment: `perf record -g` of sesamed during each flood.
 set -uo pipefail
 
@@ -58,10 +63,13 @@ while [ $# -gt 1 ]; do
     --frames) FRAMES=$2; shift 2 ;;
     --knocks) KNOCKS=$2; shift 2 ;;
     --daemons) DAEMONS=$2; shift 2 ;;
+    --helper) HELPER=$2; shift 2 ;;
     *) break ;;
   esac
 done
-SESAMED=${1:?usage: flood.sh [--smoke] [--scenarios LIST] [--frames N] [--knocks N] PATH/TO/sesamed}
+SESAMED=${1:?usage: flood.sh [--smoke] [--scenarios LIST] [--frames N] [--knocks N] [--helper PATH] PATH/TO/sesamed}
+HELPER=${HELPER:-$(dirname "$SESAMED")/sesame-helper}
+[ "$HELPER" = none ] || [ -x "$HELPER" ] || { echo "flood.sh: no sesame-helper at $HELPER (--helper none: dry run)" >&2; exit 2; }
 if [ "$SMOKE" = 1 ]; then
   # CI: every scenario once with small counts, to keep the script from rotting.
   FRAMES=20000
@@ -127,14 +135,21 @@ CLK_TCK=$(getconf CLK_TCK)
 
 # "utime stime" of PID (all threads), in clock ticks.
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
-# utime of PID's threads but the main one (sesamed's workers), in clock ticks.
-worker_utime() {
-  local pid=$1 task sum=0
+# Sum of field N of FILE (stat, schedstat) over PID's threads but the main one
+# (sesamed's workers).
+workers_sum() {
+  local pid=$1 file=$2 field=$3 task sum=0
   for task in /proc/"$pid"/task/*; do
-    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk '{ print $14 }' "$task/stat")))
+    [ "${task##*/}" = "$pid" ] || sum=$((sum + $(awk -v f="$field" '{ print $f }' "$task/$file")))
   done
   echo "$sum"
 }
+# The workers' utime, in clock ticks.
+worker_utime() { workers_sum "$1" stat 14; }
+# The workers' on-CPU nanoseconds, user and system together: the scheduler's own count
+# (schedstat), exact where utime's user/system split is sampled at each tick, and so
+# is off for work done in bursts between waits.
+worker_cpu_ns() { workers_sum "$1" schedstat 1; }
 # "busy total" jiffies of CPU N from /proc/stat.
 cpu_jiffies() {
   awk -v cpu="cpu$1" '$1 == cpu { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
@@ -146,6 +161,16 @@ softnet_drops() {
   echo "$sum"
 }
 vm_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+pss_kib() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup"; }
+# sesamed's helper: its only child.
+child_of() { cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed -n 1p; }
+# FIELD (VmRSS, VmHWM) of DAEMON_PID plus HELPER_PID if any, and the helper's alone.
+both_kib() {
+  local own helper=0
+  own=$(vm_kib "$DAEMON_PID" "$1")
+  [ -z "$HELPER_PID" ] || helper=$(vm_kib "$HELPER_PID" "$1")
+  echo "$((own + helper)) $helper"
+}
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
 
 # Appends "EPOCH_SECONDS LINE" to OUT for every OPEN SESAME line written to LOG: one
@@ -179,13 +204,23 @@ start_daemon() {
   if [ "$daemon" = knockd ]; then
     ip netns exec "$SRV" taskset -c "$DAEMON_CPU" "$KNOCKD" -i "$SRV_IF" -c "$CONF" -g "$log" \
       >"$WORK/knockd.out" 2>&1 &
-  else
+  elif [ "$HELPER" = none ]; then
     ip netns exec "$SRV" taskset -c "$DAEMON_CPU" "$SESAMED" -c "$CONF" -i "$SRV_IF" --dry-run -u nobody \
       2>>"$log" &
+  else
+    rm -rf "$WORK/state"
+    ip netns exec "$SRV" taskset -c "$DAEMON_CPU" "$SESAMED" -c "$CONF" -i "$SRV_IF" -u nobody \
+      --helper "$HELPER" --state-dir "$WORK/state" 2>>"$log" &
   fi
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
+  HELPER_PID=""
   wait_for_line "$log" "starting up, listening on" 10 || die "$daemon did not start: $(cat "$log" "$WORK/knockd.out" 2>/dev/null)"
+  if [ "$daemon" = sesamed ] && [ "$HELPER" != none ]; then
+    wait_for_line "$log" "helper: ready" 10 || die "sesame-helper did not get ready: $(tail -5 "$log")"
+    HELPER_PID=$(child_of "$DAEMON_PID")
+    [ -n "$HELPER_PID" ] || die "no sesame-helper under sesamed"
+  fi
 }
 
 # What each real knock sends (KNOCK_STYLE): "knock" the sequence 7000,8000,9000 with
@@ -270,7 +305,7 @@ score_knocks() {
 # One run: DAEMON under trafgen config CFG (FRAMES frames, RATE pps or "max"), with
 # real knocks over FAMILY. Results go to R_<field>[DAEMON].
 RESULTS=(R_OPENED R_INFLOOD R_SENT R_RATE R_SEEN R_RING_DROPS R_SOFTNET R_CPU R_CPU_SPLIT R_LOAD0 R_LOAD1 R_RSS0
-  R_HWM R_LAT R_LATMAX R_SOURCES R_WORKER_NS)
+  R_RSS0_HELPER R_PSS0 R_HWM R_HWM_HELPER R_LAT R_LATMAX R_SOURCES R_WORKER_NS R_WORKER_CPU_NS)
 declare -A "${RESULTS[@]}"
 # "-" for both daemons in every result, for a daemon left out of the run.
 reset_results() {
@@ -286,10 +321,13 @@ run_one() {
   start_daemon "$daemon" "$log"
   start_open_watcher "$log" "$stamped"
   sleep 0.3
-  R_RSS0[$daemon]=$(vm_kib "$DAEMON_PID" VmRSS)
-  local ticks0 ticks1 softnet0 cpu0 cpu1 worker0 worker1
+  read -r "R_RSS0[$daemon]" "R_RSS0_HELPER[$daemon]" <<<"$(both_kib VmRSS)"
+  R_PSS0[$daemon]=$(pss_kib "$DAEMON_PID")
+  [ -z "$HELPER_PID" ] || R_PSS0[$daemon]=$((R_PSS0[$daemon] + $(pss_kib "$HELPER_PID")))
+  local ticks0 ticks1 softnet0 cpu0 cpu1 worker0 worker1 worker_ns0 worker_ns1
   read -r -a ticks0 <<<"$(cpu_ticks "$DAEMON_PID")"
   worker0=$(worker_utime "$DAEMON_PID")
+  worker_ns0=$(worker_cpu_ns "$DAEMON_PID")
   softnet0=$(softnet_drops)
   read -r -a cpu0 <<<"$(cpu_jiffies "$GEN_CPU")"
   read -r -a cpu1 <<<"$(cpu_jiffies "$DAEMON_CPU")"
@@ -325,12 +363,13 @@ run_one() {
   R_LOAD1[$daemon]=$(percent $((c1[0] - cpu1[0])) $((c1[1] - cpu1[1])))
   read -r -a ticks1 <<<"$(cpu_ticks "$DAEMON_PID")"
   worker1=$(worker_utime "$DAEMON_PID")
+  worker_ns1=$(worker_cpu_ns "$DAEMON_PID")
   R_CPU[$daemon]=$(awk -v u=$((ticks1[0] - ticks0[0])) -v s=$((ticks1[1] - ticks0[1])) -v hz="$CLK_TCK" \
     'BEGIN { printf "%.2f", (u + s) / hz }')
   R_CPU_SPLIT[$daemon]=$(awk -v u=$((ticks1[0] - ticks0[0])) -v s=$((ticks1[1] - ticks0[1])) -v hz="$CLK_TCK" \
     'BEGIN { printf "%.2f+%.2f", u / hz, s / hz }')
   R_SOFTNET[$daemon]=$(($(softnet_drops) - softnet0))
-  R_HWM[$daemon]=$(vm_kib "$DAEMON_PID" VmHWM)
+  read -r "R_HWM[$daemon]" "R_HWM_HELPER[$daemon]" <<<"$(both_kib VmHWM)"
   # trafgen starts its summary lines with a carriage return.
   R_SENT[$daemon]=$(tr -d '\r' <"$WORK/trafgen.out" | awk '$2 == "packets" && $3 == "outgoing" { print $1 }')
   R_SENT[$daemon]=${R_SENT[$daemon]:-0}
@@ -364,6 +403,8 @@ run_one() {
     # Worker user time per frame it read (tick-sampled, 10 ms: "-" below 100,000 frames).
     R_WORKER_NS[$daemon]=$(awk -v t=$((worker1 - worker0)) -v hz="$CLK_TCK" -v f="${R_SEEN[$daemon]}" \
       'BEGIN { if (f >= 100000) printf "%.0f", t / hz / f * 1e9; else print "-" }')
+    R_WORKER_CPU_NS[$daemon]=$(awk -v t=$((worker_ns1 - worker_ns0)) -v f="${R_SEEN[$daemon]}" \
+      'BEGIN { if (f > 0) printf "%.0f", t / f; else print "-" }')
   fi
 }
 
@@ -393,12 +434,21 @@ print_table() {
   rowr "  user+system" "${R_CPU_SPLIT[knockd]}" "${R_CPU_SPLIT[sesamed]}"
   rowr "CPU $GEN_CPU load (generator, rx path)" "${R_LOAD0[knockd]}" "${R_LOAD0[sesamed]}"
   rowr "CPU $DAEMON_CPU load (daemon)" "${R_LOAD1[knockd]}" "${R_LOAD1[sesamed]}"
-  rowr "RSS after start (KiB)" "${R_RSS0[knockd]}" "${R_RSS0[sesamed]}"
-  rowr "peak RSS, VmHWM (KiB)" "${R_HWM[knockd]}" "${R_HWM[sesamed]}"
+  rowr "RSS after start, + helper (KiB)" "${R_RSS0[knockd]}" "${R_RSS0[sesamed]}"
+  rowr "  of which sesame-helper" "-" "${R_RSS0_HELPER[sesamed]}"
+  rowr "PSS after start, + helper (KiB)" "${R_PSS0[knockd]}" "${R_PSS0[sesamed]}"
+  rowr "peak RSS, VmHWM, + helper (KiB)" "${R_HWM[knockd]}" "${R_HWM[sesamed]}"
+  rowr "  of which sesame-helper" "-" "${R_HWM_HELPER[sesamed]}"
   rowr "worker utime per frame seen (ns)" "${R_WORKER_NS[knockd]}" "${R_WORKER_NS[sesamed]}"
+  rowr "worker on-CPU per frame seen (ns)" "${R_WORKER_CPU_NS[knockd]}" "${R_WORKER_CPU_NS[sesamed]}"
   rowr "knock-to-open median (ms)" "${R_LAT[knockd]}" "${R_LAT[sesamed]}"
   rowr "knock-to-open max (ms)" "${R_LATMAX[knockd]}" "${R_LATMAX[sesamed]}"
   echo "sesamed table: ${R_SOURCES[sesamed]}"
+  # The issue's targets, against this run's figures.
+  awk -v cpu="$(ratio "${R_CPU[sesamed]}" "${R_CPU[knockd]}")" -v hwm="${R_HWM[sesamed]}" -v rss="${R_RSS0[sesamed]}" \
+    -v pss="${R_PSS0[sesamed]}" -v ns="${R_WORKER_NS[sesamed]}" -v cpu_ns="${R_WORKER_CPU_NS[sesamed]}" 'function mib(k) { return k ~ /^[0-9]+$/ ? sprintf("%.1f MiB", k / 1024) : "-" }
+    BEGIN { printf "targets: CPU sesamed/knockd %s (1/20); peak RSS sesamed+helper %s (32 MiB); idle RSS %s, PSS %s (8 MiB); worker utime %s ns/frame (60; on-CPU %s)\n",
+      cpu, mib(hwm), mib(rss), mib(pss), ns, cpu_ns }'
 }
 
 # Runs SCENARIO's flood against knockd, then sesamed, and prints the table.

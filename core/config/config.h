@@ -100,10 +100,15 @@ struct ConfigDoor {
   std::optional<ConfigError> disabled;
 };
 
-// Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which a
-// flood from enough sources touches entirely; with the rings and the process that keeps
-// sesamed under 32 MiB resident (bench/README.md, flood benchmark).
+// Knock sources tracked at once by default: 512 Ki slots of 32 bytes, 16 MiB, which the
+// table grows into only as sources arrive and a flood from enough sources fills; with
+// the rings and the processes that keeps sesamed and its helper under 32 MiB resident
+// (bench/README.md, flood benchmark).
 inline constexpr std::size_t kDefaultTableCapacity = std::size_t{1} << 19;
+// Blocks of 128 KiB in each packet ring (one per interface and worker): 2 MiB, the
+// kernel's slack for a worker that falls behind, resident from the start.
+inline constexpr std::uint32_t kDefaultRingBlocks = 16;
+inline constexpr std::uint32_t kMaxRingBlocks = 1024;
 inline constexpr std::string_view kDefaultUser = "sesame";
 // Every grant ends: one whose door has no open_for closes after this long (12 h) at
 // the latest, even without its close sequence.
@@ -118,6 +123,7 @@ struct Config {
   Logging log;
   std::size_t table_capacity = kDefaultTableCapacity;
   std::uint32_t workers = 1;
+  std::uint32_t ring_blocks = kDefaultRingBlocks;
   FirewallBackend firewall = FirewallBackend::kUfw;
   // On a clean shutdown, grants with an open_for stay open until it ends, and the next
   // start takes them back (those it finds expired, it closes). Grants without one are

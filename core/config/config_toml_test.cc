@@ -76,6 +76,7 @@ any_vlan = true
 max_grant_lifetime = "2h"
 max_grants_per_door = 50
 ipv6_limit_prefix = 56
+ring_blocks = 64
 [log]
 syslog = false
 stderr = true
@@ -106,6 +107,7 @@ link_local_sources = true
   EXPECT_EQ(c.max_grant_lifetime, 7200u);
   EXPECT_EQ(c.max_grants_per_door, 50u);
   EXPECT_EQ(c.ipv6_limit_prefix, 56);
+  EXPECT_EQ(c.ring_blocks, 64u);
   EXPECT_EQ(c.log, (Logging{false, true, "/var/log/sesame.log", ""}));
   const ConfigDoor& d = c.doors.at(0);
   EXPECT_EQ(d.door.sequence, (Steps{{kTcp, 1000}, {kUdp, 2000}, {kTcp, 3000}, {kTcp, 4000}}));
@@ -128,6 +130,7 @@ TEST(ConfigToml, Defaults) {
   EXPECT_EQ(c.max_grant_lifetime, 12u * 3600);  // every grant ends
   EXPECT_EQ(c.max_grants_per_door, 1024u);
   EXPECT_EQ(c.ipv6_limit_prefix, 64);
+  EXPECT_EQ(c.ring_blocks, 16u);  // 2 MiB per ring
   EXPECT_EQ(c.log, Logging{});
   EXPECT_TRUE(c.log.syslog);
   EXPECT_EQ(c.doors[0].door.seq_timeout, 25u);
@@ -163,7 +166,7 @@ TEST(ConfigToml, SyntaxAndKeyErrors) {
   expect_error(
       std::string(kHead) + "color = \"blue\"\n", 2, 1, "color",
       "unknown key (expected interfaces, user, firewall, table_capacity, workers, "
-      "keep_grants_on_shutdown, matching, any_vlan, max_grant_lifetime, max_grants_per_door, ipv6_limit_prefix, log, door)");
+      "keep_grants_on_shutdown, matching, any_vlan, max_grant_lifetime, max_grants_per_door, ipv6_limit_prefix, ring_blocks, log, door)");
   expect_error(std::string(kHead) + "[log]\nsyslogg = true\n", 3, 1, "log.syslogg", "unknown key");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nseqtimeout = \"5s\"\n"), 6, 1,
                "door[0].seqtimeout", "unknown key (expected name, sequence");
@@ -195,6 +198,7 @@ TEST(ConfigToml, RangeErrors) {
   expect_error(std::string(kHead) + "workers = 0\n", 2, 11, "workers", "expected 1 to 256, got 0");
   expect_error(std::string(kHead) + "table_capacity = 0\n", 2, 18, "table_capacity",
                "expected 1 to");
+  expect_error(std::string(kHead) + "ring_blocks = 1\n", 2, 15, "ring_blocks", "expected 2 to 1024, got 1");
   expect_error(std::string(kHead) + "firewall = \"iptables\"\n", 2, 12, "firewall",
                "unknown firewall 'iptables' (expected ufw, nft or exec)");
   expect_error(std::string(kHead) + "user = \"\"\n", 2, 8, "user", "expected a user name");
@@ -340,6 +344,7 @@ any_vlan = true
 max_grant_lifetime = "3h"
 max_grants_per_door = 7
 ipv6_limit_prefix = 48
+ring_blocks = 32
 
 [log]
 syslog = false

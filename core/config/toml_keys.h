@@ -23,6 +23,7 @@ enum class RootKey : std::uint8_t {
   kMaxGrantLifetime,
   kMaxGrantsPerDoor,
   kIpv6LimitPrefix,
+  kRingBlocks,
   kLog,
   kDoor,
 };
@@ -64,7 +65,7 @@ enum class SpaKey : std::uint8_t {
 };
 
 // The one list of key names per table; entry i names value i (checked below).
-inline constexpr std::array<EnumName<RootKey>, 13> kRootKeys{{
+inline constexpr std::array<EnumName<RootKey>, 14> kRootKeys{{
     {RootKey::kInterfaces, "interfaces"},
     {RootKey::kUser, "user"},
     {RootKey::kFirewall, "firewall"},
@@ -76,6 +77,7 @@ inline constexpr std::array<EnumName<RootKey>, 13> kRootKeys{{
     {RootKey::kMaxGrantLifetime, "max_grant_lifetime"},
     {RootKey::kMaxGrantsPerDoor, "max_grants_per_door"},
     {RootKey::kIpv6LimitPrefix, "ipv6_limit_prefix"},
+    {RootKey::kRingBlocks, "ring_blocks"},
     {RootKey::kLog, kTomlTableNames[0]},
     {RootKey::kDoor, kTomlTableNames[1]},
 }};

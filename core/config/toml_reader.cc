@@ -169,6 +169,12 @@ class TomlReader {
               if (v) c.ipv6_limit_prefix = static_cast<std::uint8_t>(*v);
               return v ? Status{} : std::unexpected(v.error());
             }
+            case RootKey::kRingBlocks: {
+              // Two at least: the kernel fills one while the worker reads another.
+              auto v = read_integer(n, field, 2, kMaxRingBlocks);
+              if (v) c.ring_blocks = static_cast<std::uint32_t>(*v);
+              return v ? Status{} : std::unexpected(v.error());
+            }
             case RootKey::kMaxGrantsPerDoor: {
               auto v = read_integer(n, field, 1, kMaxGrantsPerDoor);
               if (v) c.max_grants_per_door = static_cast<std::uint32_t>(*v);

@@ -104,6 +104,7 @@ std::string write_toml_config(const Config& c) {
     out += line(key(RootKey::kMaxGrantsPerDoor), std::to_string(c.max_grants_per_door));
   if (c.ipv6_limit_prefix != defaults.ipv6_limit_prefix)
     out += line(key(RootKey::kIpv6LimitPrefix), std::to_string(c.ipv6_limit_prefix));
+  if (c.ring_blocks != defaults.ring_blocks) out += line(key(RootKey::kRingBlocks), std::to_string(c.ring_blocks));
   out += str_cat("\n[", key(RootKey::kLog), "]\n");
   out += line(key(LogKey::kSyslog), c.log.syslog ? "true" : "false");
   out += line(key(LogKey::kStderr), c.log.to_stderr ? "true" : "false");

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "core/config/config.h"        // kDefaultRingBlocks
 #include "daemon/sys/machine_probe.h"  // LinkFraming
 #include "daemon/sys/sys_error.h"
 #include "daemon/sys/unique_fd.h"
@@ -26,12 +27,15 @@ struct RingOptions {
   // kIp: frames start at the IP header. The kernel filter built from the doors reads
   // Ethernet offsets, so such a ring passes every frame to parse_ip_packet instead.
   LinkFraming framing = LinkFraming::kEthernet;
-  // 32 blocks of 256 KiB: a few thousand small frames per block, so a flood fills
-  // blocks and a busy worker has 8 MiB of slack before the kernel drops: about 200 ms
-  // of a 300 k frames/s flood, longer than the worker spends on the timers that come
-  // due together at a second boundary (bench/README.md, flood benchmark).
-  std::uint32_t block_size = std::uint32_t{1} << 18;
-  std::uint32_t block_count = 32;
+  // 16 blocks of 128 KiB by default (the config's ring_blocks, kDefaultRingBlocks):
+  // about a thousand small frames per block, so a flood fills blocks and a busy worker
+  // has 2 MiB of slack before the kernel drops: about 50 ms of a 300 k frames/s flood,
+  // longer than the worker spends on the timers that come due together at a second
+  // boundary or on doubling its table. The kernel maps every page of a ring at once,
+  // so this is most of an idle sesamed's resident memory (8 MiB before;
+  // bench/README.md, flood benchmark, has the drops and RSS of both).
+  std::uint32_t block_size = std::uint32_t{1} << 17;
+  std::uint32_t block_count = kDefaultRingBlocks;
   // The kernel retires a partly filled block after this long, which bounds how long a
   // lone knock waits in the ring (half of it on average): knock latency.
   std::uint32_t retire_ms = 2;

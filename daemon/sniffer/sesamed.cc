@@ -183,6 +183,7 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
   keep("user", config->user, old.user);
   keep("workers", config->workers, old.workers);
   keep("table_capacity", config->table_capacity, old.table_capacity);
+  keep("ring_blocks", config->ring_blocks, old.ring_blocks);
   keep("log", config->log, old.log);
   if (auto ok = read_addresses(interfaces, args.ipv4_only); !ok) return std::unexpected(format_sys_error(ok.error()));
   auto next = build_ruleset(std::move(*config), interfaces, args.ipv4_only, parsed->generation);
@@ -380,7 +381,10 @@ int run(int argc, char** argv) {
   for (const Interface& i : *interfaces) {
     std::optional<Fanout> group;
     for (std::uint32_t w = 0; w < worker_count; ++w) {
-      auto ring = Ring::open(RingOptions{.interface = i.name, .ifindex = i.index, .framing = i.framing},
+      auto ring = Ring::open(RingOptions{.interface = i.name,
+                                         .ifindex = i.index,
+                                         .framing = i.framing,
+                                         .block_count = ruleset->config.ring_blocks},
                              ruleset->filter.program);
       if (!ring) return fail(log, format_sys_error(ring.error()));
       auto joined = ring->join_fanout(group, fanout);
