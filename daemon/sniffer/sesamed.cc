@@ -332,7 +332,10 @@ int run(int argc, char** argv) {
   const Log log = std::move(*log_or);
   if (args->lookup)
     log.line("-l (lookup) accepted: sesamed never resolves host names, so knock lines carry addresses only");
-  if (args->debug) log.line("-D (debug) read as -v: wrong knocks are logged too; there is no per-packet dump");
+  if (args->debug)
+    log.line(str_cat("-D (debug): as -v, and a line for each frame that reaches the doors (its protocol, addresses, "
+                     "ports and TCP flags; at most ", std::to_string(LineBudget::kLinesPerSecond),
+                     " a second per worker, the rest counted)"));
   for (const ConfigDoor& d : config->doors)
     if (d.disabled) log.line(str_cat("error: door ", d.door.name, " disabled: ", disabled_reason(d)));
 
@@ -421,6 +424,7 @@ int run(int argc, char** argv) {
     auto worker = Worker::create(std::move(rings[w]), std::move(*loop), ruleset, log, table, args->ipv4_only,
                                  helper ? &*helper : nullptr);
     if (!worker) return fail(log, format_sys_error(worker.error()));
+    if (args->debug) (*worker)->log_packets();
     workers.push_back(std::move(*worker));
   }
 

@@ -13,6 +13,7 @@
 #include "core/packet.h"
 #include "core/source_check.h"
 #include "core/str_cat.h"
+#include "daemon/sniffer/packet_line.h"
 
 namespace sesame {
 namespace {
@@ -140,6 +141,7 @@ void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
     ++counters_.source_rejects[std::to_underlying(*bad)];
     return;
   }
+  if (packet_budget_ && packet_budget_->take(now_ms_)) log_.line(packet_line(rings_[ring].interface(), *knock));
   if (knock->protocol == Protocol::kUdp && spa_gate_->listens_on(knock->dst_port)) {
     on_spa(*knock, frame.sec);
     return;
@@ -223,6 +225,12 @@ void Worker::tick() {
                         std::to_string(LineBudget::kLinesPerSecond),
                         " lines/s per worker about first knocks, or as many about later stages: a "
                         "flood?); the statistics still count every knock"));
+    }
+    if (const std::uint64_t packets = packet_budget_ ? packet_budget_->take_suppressed() : 0; packets != 0) {
+      counters_.lines_suppressed += packets;
+      log_.line(str_cat("-D: held back ", std::to_string(packets), " packet lines in the last ",
+                        std::to_string(kSummaryIntervalMs / 1000), " s (over ",
+                        std::to_string(LineBudget::kLinesPerSecond), " lines/s per worker)"));
     }
   }
   publish();

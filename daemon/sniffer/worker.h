@@ -46,6 +46,9 @@ class Worker {
   // then on was made with it (and every earlier one was sent before this returns true).
   bool took_reload() const;
   void stop();
+  // -D: a line for each frame that reaches the matcher (packet_line), within a budget;
+  // call before run().
+  void log_packets() { packet_budget_.emplace(); }
   // Counters as of the worker's last tick (at most ~10 ms old).
   SnifferCounters counters() const;
   // For the main thread's filter swaps and PACKET_STATISTICS: both only issue
@@ -108,6 +111,7 @@ class Worker {
   LineBudget first_knock_budget_;
   LineBudget later_budget_;
   LineBudget spa_budget_;  // lines about refused SPA packets
+  std::optional<LineBudget> packet_budget_;  // -D's per-frame lines; none without -D
   std::uint64_t now_ms_ = 0;           // monotonic, read once per wakeup
   std::uint64_t last_summary_ms_ = 0;
 
