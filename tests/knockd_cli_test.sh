@@ -3,7 +3,7 @@
 # combined flags, -cFILE, --logfile=FILE and -p), returns 0 once it is up, runs in a
 # session of its own with its pid in the pid file and its stdio on /dev/null; a `knock`
 # symlink to sesame knocks as knockd's client does and the door opens, and -D logs each
-# of its packets; SIGTERM stops it.
+# of its packets; -l says names are not resolved; SIGTERM stops it and its pid file goes.
 # A config sesamed cannot run makes -d exit 1. -V and --version answer.
 #
 # usage: knockd_cli_test.sh PATH/TO/sesame PATH/TO/sesamed     (root; exits 77 to skip)
@@ -29,7 +29,7 @@ EOF
 "$SESAME" --version | grep -q '^sesame [0-9]' || die "sesame --version"
 
 # -d with knockd's forms; --dry-run and -u are sesame's (no helper in this test).
-ip netns exec "$SRV" "$SESAMED" -4vDd "-c$WORK/knockd.conf" --logfile="$LOG" -p "$WORK/sesamed.pid" --dry-run -u nobody \
+ip netns exec "$SRV" "$SESAMED" -4vlDd "-c$WORK/knockd.conf" --logfile="$LOG" -p "$WORK/sesamed.pid" --dry-run -u nobody \
   >"$WORK/out" 2>&1
 rc=$?
 [ "$rc" = 0 ] || die "sesamed -d exited $rc: $(cat "$WORK/out")"
@@ -40,6 +40,7 @@ kill -0 "$pid" || die "no process $pid from the pid file"
 [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] || die "sesamed is not a session leader (setsid)"
 [ "$(readlink /proc/"$pid"/fd/1)" = /dev/null ] || die "stdout is not /dev/null: $(readlink /proc/"$pid"/fd/1)"
 note "ok: detached, pid $pid, own session, stdio on /dev/null"
+grep -Fq -- "-l (lookup) accepted: sesamed never resolves host names" "$LOG" || die "-l: no line says names are not resolved"
 
 # knock, as a symlink to sesame, knocks as knockd's client.
 ln -s "$SESAME" "$WORK/knock"
@@ -53,6 +54,8 @@ grep -Eq "packet on $SRV_IF: udp $CLIENT4:[0-9]+ -> $SERVER4:8000\$" "$LOG" || d
 note "ok: -D logs each packet"
 stop_pid "$pid"
 kill -0 "$pid" 2>/dev/null && die "sesamed outlived SIGTERM"
+wait_until 5 test ! -e "$WORK/sesamed.pid" || die "the pid file outlived sesamed"
+note "ok: SIGTERM stops it and its pid file is removed"
 
 # A config that cannot start: -d reports it in its exit status.
 sed -i "s|Interface = .*|Interface = sesame-none0|" "$WORK/knockd.conf"
