@@ -138,16 +138,23 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
 }
 
 // `next`'s kernel filter on every ring, then its matcher in every worker (which
-// forgets the knocks in progress). Fails with `running`'s filter back in place.
+// forgets the knocks in progress, or with `moved_on` only those at those matcher doors,
+// the one-time doors that moved to their next sequence). Fails with `running`'s filter
+// back in place.
 std::expected<void, std::string> put_in_force(const std::shared_ptr<const Ruleset>& next, const Ruleset& running,
-                                              std::span<const std::unique_ptr<Worker>> workers) {
+                                              std::span<const std::unique_ptr<Worker>> workers,
+                                              std::span<const std::uint16_t> moved_on = {}) {
   if (auto ok = attach_filters(workers, next->filter.program); !ok) {
     // Some rings may have the new filter already; the old rules need the old one. The
     // helper keeps the running generation's doors beside the new ones.
     (void)attach_filters(workers, running.filter.program);
     return std::unexpected(format_sys_error(ok.error()));
   }
-  for (const auto& w : workers) w->reload(next);
+  for (const auto& w : workers)
+    if (moved_on.empty())
+      w->reload(next);
+    else
+      w->move_on(next, {moved_on.begin(), moved_on.end()});
   return {};
 }
 
@@ -262,7 +269,12 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
       log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
       continue;
     }
-    if (auto ok = put_in_force(*next, *running, workers); !ok) {
+    // Knocks in progress at other doors go on; knockd empties every source's here.
+    std::vector<std::uint16_t> moved_on;
+    for (std::size_t i = 0; i < running->doors.origins.size(); ++i)
+      if (running->doors.origins[i].config_door == running->doors.origins[u.door].config_door)
+        moved_on.push_back(static_cast<std::uint16_t>(i));
+    if (auto ok = put_in_force(*next, *running, workers, moved_on); !ok) {
       log.line(str_cat("error: ", door.door.name, ": ", ok.error()));
       continue;
     }

@@ -252,12 +252,20 @@ bool Worker::take_mail() {
   // Resets the eventfd so the next post wakes the poll again.
   [[maybe_unused]] const ssize_t n = read(control_.get(), &ignored, sizeof ignored);
   std::shared_ptr<const Ruleset> next;
+  std::optional<std::vector<std::uint16_t>> changed;
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) return false;
     next = std::move(pending_);
+    changed = std::exchange(pending_changed_, std::nullopt);
   }
-  if (next) start_detector(std::move(next));
+  if (next && changed) {
+    // The detector points into the old ruleset: moved to the new one before that goes.
+    detector_->rebase(next->matcher, *changed);
+    ruleset_ = std::move(next);
+  } else if (next) {
+    start_detector(std::move(next));
+  }
   return true;
 }
 
@@ -265,6 +273,22 @@ void Worker::reload(std::shared_ptr<const Ruleset> ruleset) {
   {
     const std::lock_guard lock(mutex_);
     pending_ = std::move(ruleset);
+    pending_changed_.reset();  // a reload starts afresh, even over a pending move_on
+  }
+  wake();
+}
+
+void Worker::move_on(std::shared_ptr<const Ruleset> ruleset, std::vector<std::uint16_t> changed) {
+  {
+    const std::lock_guard lock(mutex_);
+    // Rebased from the rules the worker runs: a pending reload stays a fresh start, and
+    // pending moves add up.
+    const bool reload_pending = pending_ && !pending_changed_;
+    pending_ = std::move(ruleset);
+    if (!reload_pending) {
+      if (!pending_changed_) pending_changed_.emplace();
+      pending_changed_->insert(pending_changed_->end(), changed.begin(), changed.end());
+    }
   }
   wake();
 }
