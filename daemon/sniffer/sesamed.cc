@@ -130,10 +130,10 @@ void log_statistics(std::span<const std::unique_ptr<Worker>> workers, RingStatis
 
 // Every ring's socket filter, swapped in place.
 std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Worker>> workers,
-                                             std::span<const sock_filter> program) {
+                                             const KnockFilter& filter) {
   for (const auto& w : workers)
     for (Ring& r : w->rings())
-      if (auto ok = r.attach_filter(program); !ok) return ok;
+      if (auto ok = r.attach_filter(filter); !ok) return ok;
   return {};
 }
 
@@ -144,10 +144,10 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
 std::expected<void, std::string> put_in_force(const std::shared_ptr<const Ruleset>& next, const Ruleset& running,
                                               std::span<const std::unique_ptr<Worker>> workers,
                                               std::span<const std::uint16_t> moved_on = {}) {
-  if (auto ok = attach_filters(workers, next->filter.program); !ok) {
+  if (auto ok = attach_filters(workers, next->filter); !ok) {
     // Some rings may have the new filter already; the old rules need the old one. The
     // helper keeps the running generation's doors beside the new ones.
-    (void)attach_filters(workers, running.filter.program);
+    (void)attach_filters(workers, running.filter);
     return std::unexpected(format_sys_error(ok.error()));
   }
   for (const auto& w : workers)
@@ -402,7 +402,7 @@ int run(int argc, char** argv) {
     std::optional<Fanout> group;
     for (std::uint32_t w = 0; w < worker_count; ++w) {
       auto ring = Ring::open(RingOptions{.interface = i.name, .ifindex = i.index, .framing = i.framing},
-                             ruleset->filter.program);
+                             ruleset->filter);
       if (!ring) return fail(log, format_sys_error(ring.error()));
       auto joined = ring->join_fanout(group, fanout);
       if (!joined) return fail(log, format_sys_error(joined.error()));
