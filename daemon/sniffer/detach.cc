@@ -2,6 +2,7 @@
 #include "daemon/sniffer/detach.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,9 @@ std::expected<UniqueFd, SysError> keep_pid_file(const std::string& pid_file, pid
   if (first < 0) return std::unexpected(sys_error("fork"));
   if (first == 0) {
     if (fork() != 0) std::_Exit(0);
+    // A stop that signals every process of the service (systemd's control group) must
+    // not end the keeper before sesamed: the pipe alone says when.
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) signal(s, SIG_IGN);
     for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) dup2(null, fd);
     dup2(watch.get(), 3);
     closefrom(4);  // the pipe to the parent too, whose end of file says "died"
