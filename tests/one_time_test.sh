@@ -100,7 +100,8 @@ expect_nothing() {
 
 DAEMON=sesame
 DAEMON_LOG=$LOG
-start_both -u nobody
+# Two workers: each takes the next sequence, and keeps its own sources' other knocks.
+start_both -u nobody -w 2
 # A knock in progress at another door, from another source, outlasts the one-time door's
 # move to its next line (knockd 0.8 empties every source's attempts there).
 N=$((N + 1))
