@@ -2,12 +2,14 @@
 // labels resolve forward jumps.
 //
 // Socket filter layout (offsets from the Ethernet header; X holds the transport
-// header's offset minus 14, so one port block serves IPv4 and IPv6):
+// header's offset minus 14, so one port block serves IPv4 and IPv6; the IP-first
+// program is the same with no link header, X the transport header's offset):
 //
 //   outgoing?                      -> drop
-//   EtherType 0x0800               -> ipv4
-//   EtherType 0x86dd               -> ipv6        (not with ipv4_only)
-//   EtherType 0x8100, 0x88a8       -> accept      (tag in band: the parser judges)
+//   EtherType 0x0800               -> ipv4        (IP-first: version nibble 4)
+//   EtherType 0x86dd               -> ipv6        (not with ipv4_only; IP-first: 6)
+//   EtherType 0x8100, 0x88a8       -> accept      (tag in band: the parser judges;
+//                                                  IP-first frames have none)
 //   ipv4: fragment offset != 0     -> drop
 //         destination not listed   -> drop
 //         X = IHL * 4; protocol 6 -> tcp, 17 -> udp, else drop
@@ -37,15 +39,22 @@ using namespace wire;
 
 constexpr std::uint32_t kEtherTypeOffset = 12;
 
-constexpr std::uint32_t kIpv4FlagsFragment = kEthernetHeader + 6;
-constexpr std::uint32_t kIpv4Protocol = kEthernetHeader + 9;
-constexpr std::uint32_t kIpv4Destination = kEthernetHeader + 16;
-constexpr std::uint32_t kIpv6NextHeader = kEthernetHeader + 6;
-constexpr std::uint32_t kIpv6Destination = kEthernetHeader + 24;
+// Offsets from the IP header, added to the link header's length (kEthernetHeader, or 0
+// for a frame that starts at the IP header).
+constexpr std::uint32_t kIpv4FlagsFragment = 6;
+constexpr std::uint32_t kIpv4Protocol = 9;
+constexpr std::uint32_t kIpv4Destination = 16;
+constexpr std::uint32_t kIpv6NextHeader = 6;
+constexpr std::uint32_t kIpv6Destination = 24;
 constexpr std::uint32_t kIpv6Header = 40;
-// Offsets inside the transport header, added to X and the Ethernet header.
-constexpr std::uint32_t kDstPort = kEthernetHeader + 2;
-constexpr std::uint32_t kTcpFlags = kEthernetHeader + 13;
+// Offsets inside the transport header, added to X and the link header's length.
+constexpr std::uint32_t kDstPort = 2;
+constexpr std::uint32_t kTcpFlags = 13;
+// A frame with no link header: the IP version in the first byte's high nibble, as
+// parse_ip_packet reads it.
+constexpr std::uint32_t kIpVersionMask = 0xf0;
+constexpr std::uint32_t kIpVersion4 = 0x40;
+constexpr std::uint32_t kIpVersion6 = 0x60;
 
 constexpr std::uint32_t kTcp = 6;
 constexpr std::uint32_t kUdp = 17;
@@ -190,8 +199,9 @@ Relevant gather(std::span<const Door> doors, std::span<const Address> local, boo
 
 class FilterWriter {
  public:
-  FilterWriter(const Relevant& r, bool ipv4_only, bool check_ports)
-      : r_(r), ipv4_only_(ipv4_only), check_ports_(check_ports) {}
+  // `link`: the link header's length, kEthernetHeader or 0 (the frame starts at IP).
+  FilterWriter(const Relevant& r, bool ipv4_only, bool check_ports, std::uint32_t link)
+      : r_(r), ipv4_only_(ipv4_only), check_ports_(check_ports), link_(link) {}
 
   std::vector<sock_filter> write() && {
     const bool ipv4 = !r_.ipv4_destinations.empty();
@@ -199,24 +209,31 @@ class FilterWriter {
     const Label ipv4_frame = a_.label(), ipv6_frame = a_.label();
     a_.stmt(BPF_LD | BPF_B | BPF_ABS, static_cast<std::uint32_t>(SKF_AD_OFF + SKF_AD_PKTTYPE));
     a_.go_if(BPF_JEQ, PACKET_OUTGOING, drop_);
-    a_.stmt(BPF_LD | BPF_H | BPF_ABS, kEtherTypeOffset);
-    if (ipv4) a_.go_if(BPF_JEQ, kEtherTypeIpv4, ipv4_frame);
-    if (ipv6) a_.go_if(BPF_JEQ, kEtherTypeIpv6, ipv6_frame);
-    a_.go_if(BPF_JEQ, kTpid8021Q, accept_);
-    a_.go_if(BPF_JEQ, kTpid8021ad, accept_);
+    if (link_ == kEthernetHeader) {
+      a_.stmt(BPF_LD | BPF_H | BPF_ABS, kEtherTypeOffset);
+      if (ipv4) a_.go_if(BPF_JEQ, kEtherTypeIpv4, ipv4_frame);
+      if (ipv6) a_.go_if(BPF_JEQ, kEtherTypeIpv6, ipv6_frame);
+      a_.go_if(BPF_JEQ, kTpid8021Q, accept_);
+      a_.go_if(BPF_JEQ, kTpid8021ad, accept_);
+    } else {
+      a_.stmt(BPF_LD | BPF_B | BPF_ABS, 0);
+      a_.stmt(BPF_ALU | BPF_AND | BPF_K, kIpVersionMask);
+      if (ipv4) a_.go_if(BPF_JEQ, kIpVersion4, ipv4_frame);
+      if (ipv6) a_.go_if(BPF_JEQ, kIpVersion6, ipv6_frame);
+    }
     a_.go(drop_);
 
     if (ipv4) {
       a_.bind(ipv4_frame);
-      a_.stmt(BPF_LD | BPF_H | BPF_ABS, kIpv4FlagsFragment);
+      a_.stmt(BPF_LD | BPF_H | BPF_ABS, link_ + kIpv4FlagsFragment);
       a_.go_if(BPF_JSET, kIpv4FragmentOffset, drop_);
-      a_.stmt(BPF_LD | BPF_W | BPF_ABS, kIpv4Destination);
+      a_.stmt(BPF_LD | BPF_W | BPF_ABS, link_ + kIpv4Destination);
       const Label listed = a_.label();
       for (std::uint32_t d : r_.ipv4_destinations) a_.go_if(BPF_JEQ, d, listed);
       a_.go(drop_);
       a_.bind(listed);
-      a_.stmt(BPF_LDX | BPF_B | BPF_MSH, kEthernetHeader);
-      a_.stmt(BPF_LD | BPF_B | BPF_ABS, kIpv4Protocol);
+      a_.stmt(BPF_LDX | BPF_B | BPF_MSH, link_);
+      a_.stmt(BPF_LD | BPF_B | BPF_ABS, link_ + kIpv4Protocol);
       dispatch_transport();
     }
     if (ipv6) {
@@ -226,7 +243,7 @@ class FilterWriter {
       a_.go(drop_);
       a_.bind(listed);
       a_.stmt(BPF_LDX | BPF_W | BPF_IMM, kIpv6Header);
-      a_.stmt(BPF_LD | BPF_B | BPF_ABS, kIpv6NextHeader);
+      a_.stmt(BPF_LD | BPF_B | BPF_ABS, link_ + kIpv6NextHeader);
       for (std::uint32_t h : kIpv6ExtensionHeaders) a_.go_if(BPF_JEQ, h, accept_);
       dispatch_transport();
     }
@@ -244,7 +261,7 @@ class FilterWriter {
   }
 
  private:
-  // A holds the IP protocol; X the transport header's offset minus 14.
+  // A holds the IP protocol; X the transport header's offset minus link_.
   void dispatch_transport() {
     if (!r_.tcp_port_groups.empty() || r_.tcp_syns) a_.go_if(BPF_JEQ, kTcp, check_ports_ ? tcp_ : accept_);
     if (!r_.udp_ports.empty()) a_.go_if(BPF_JEQ, kUdp, check_ports_ ? udp_ : accept_);
@@ -258,7 +275,7 @@ class FilterWriter {
       const auto& b = d.bytes();
       const std::uint32_t value = std::uint32_t{b[4 * word]} << 24 | std::uint32_t{b[4 * word + 1]} << 16 |
                                   std::uint32_t{b[4 * word + 2]} << 8 | b[4 * word + 3];
-      a_.stmt(BPF_LD | BPF_W | BPF_ABS, kIpv6Destination + 4 * word);
+      a_.stmt(BPF_LD | BPF_W | BPF_ABS, link_ + kIpv6Destination + 4 * word);
       a_.branch(BPF_JEQ, value, Assembler::kNext, next);
     }
     a_.go(listed);
@@ -266,7 +283,7 @@ class FilterWriter {
   }
 
   void write_tcp_ports() {
-    a_.stmt(BPF_LD | BPF_H | BPF_IND, kDstPort);
+    a_.stmt(BPF_LD | BPF_H | BPF_IND, link_ + kDstPort);
     std::vector<Label> groups;
     for (const auto& [rules, ports] : r_.tcp_port_groups) {
       const bool any = rules.contains(kAnyFlags);
@@ -274,7 +291,7 @@ class FilterWriter {
       for (std::uint16_t p : ports) a_.go_if(BPF_JEQ, p, groups.back());
     }
     if (r_.tcp_syns) {
-      a_.stmt(BPF_LD | BPF_B | BPF_IND, kTcpFlags);
+      a_.stmt(BPF_LD | BPF_B | BPF_IND, link_ + kTcpFlags);
       a_.stmt(BPF_ALU | BPF_AND | BPF_K, tcp_flag::kSyn | tcp_flag::kAck);
       a_.go_if(BPF_JEQ, tcp_flag::kSyn, accept_);
     }
@@ -286,7 +303,7 @@ class FilterWriter {
       a_.bind(group);
       // (flags & (set | clear)) == set: every required bit set, every forbidden one clear.
       for (FlagRule rule : rules) {
-        a_.stmt(BPF_LD | BPF_B | BPF_IND, kTcpFlags);
+        a_.stmt(BPF_LD | BPF_B | BPF_IND, link_ + kTcpFlags);
         a_.stmt(BPF_ALU | BPF_AND | BPF_K, must_set(rule) | must_clear(rule));
         a_.go_if(BPF_JEQ, must_set(rule), accept_);
       }
@@ -295,7 +312,7 @@ class FilterWriter {
   }
 
   void write_udp_ports() {
-    a_.stmt(BPF_LD | BPF_H | BPF_IND, kDstPort);
+    a_.stmt(BPF_LD | BPF_H | BPF_IND, link_ + kDstPort);
     for (std::uint16_t p : r_.udp_ports) a_.go_if(BPF_JEQ, p, accept_);
     a_.go(drop_);
   }
@@ -303,6 +320,7 @@ class FilterWriter {
   const Relevant& r_;
   const bool ipv4_only_;
   const bool check_ports_;
+  const std::uint32_t link_;
   Assembler a_;
   const Label drop_ = a_.label();
   const Label accept_ = a_.label();
@@ -329,8 +347,12 @@ std::expected<KnockFilter, BpfError> knock_filter(std::span<const Door> doors,
                                                   bool ipv4_only, bool pass_syns) {
   const Relevant relevant = gather(doors, local_addresses, pass_syns);
   for (bool check_ports : {true, false}) {
-    std::vector<sock_filter> program = FilterWriter(relevant, ipv4_only, check_ports).write();
-    if (program.size() <= BPF_MAXINSNS) return KnockFilter{std::move(program), check_ports};
+    std::vector<sock_filter> program = FilterWriter(relevant, ipv4_only, check_ports, kEthernetHeader).write();
+    // The IP-first program is the Ethernet one less its EtherType checks: no longer.
+    if (program.size() <= BPF_MAXINSNS)
+      return KnockFilter{.program = std::move(program),
+                         .ip_program = FilterWriter(relevant, ipv4_only, check_ports, 0).write(),
+                         .checks_ports = check_ports};
   }
   return std::unexpected(BpfError{str_cat(
       "the doors' ", std::to_string(relevant.ipv4_destinations.size()), " IPv4 and ",

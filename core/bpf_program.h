@@ -26,6 +26,9 @@ struct BpfError {
 
 struct KnockFilter {
   std::vector<sock_filter> program;
+  // The same checks for frames that start at the IP header (tun, WireGuard, ppp: no
+  // link header), told apart by the IP version in the first byte.
+  std::vector<sock_filter> ip_program;
   // False when the doors have too many knock ports for BPF_MAXINSNS: the program then
   // checks protocols and destinations only and lets every port through.
   bool checks_ports = true;
@@ -47,6 +50,8 @@ struct KnockFilter {
 //    `ipv4_only` drops all IPv6;
 //  - a frame whose EtherType is a VLAN TPID (a tag left in band) passes: the parser
 //    bounds the stack.
+// ip_program applies the same rules to a frame that starts at the IP header (as
+// parse_ip_packet reads it): version 4 or 6 in the first byte's high nibble, no tags.
 // Everything else is dropped (returns 0). Fails only when even the program without port
 // checks exceeds BPF_MAXINSNS (hundreds of distinct destination addresses).
 std::expected<KnockFilter, BpfError> knock_filter(std::span<const Door> doors,

@@ -147,6 +147,12 @@ bool passes(const KnockFilter& filter, std::span<const std::uint8_t> frame,
   return run(filter.program, frame, {.protocol = 0, .pkttype = pkttype}) == kBpfWholeFrame;
 }
 
+// A frame of a link with no link header (tun, WireGuard, ppp), through ip_program.
+bool passes_ip_first(const KnockFilter& filter, std::span<const std::uint8_t> packet,
+                     std::uint32_t pkttype = PACKET_HOST) {
+  return run(filter.ip_program, packet, {.protocol = 0, .pkttype = pkttype}) == kBpfWholeFrame;
+}
+
 // The fanout program sees the frame from the network header and the EtherType aside.
 std::uint32_t fanout(std::span<const sock_filter> prog, std::span<const std::uint8_t> frame) {
   const std::uint32_t ethertype = std::uint32_t{frame[12]} << 8 | frame[13];
@@ -263,6 +269,7 @@ struct Doors {
     auto f = knock_filter(doors, local, ipv4_only, m && m->scan_guard());
     EXPECT_TRUE(f.has_value());
     EXPECT_TRUE(valid(f->program));
+    EXPECT_TRUE(valid(f->ip_program));
     return *f;
   }
   Matcher matcher() const { return *Matcher::build(doors, local, rules); }
@@ -516,6 +523,106 @@ TEST(KnockFilter, NeverDropsARelevantFrameOfRandomDoors) {
     }
   }
   EXPECT_GT(relevant_seen, 1000);  // the property was exercised
+}
+
+// ---- Frames that start at the IP header (tun, WireGuard, ppp) ----
+
+// The matcher's verdict on a packet of a link with no link header.
+bool relevant_ip_first(const Matcher& m, std::span<const std::uint8_t> p) {
+  const auto knock = parse_ip_packet(p);
+  return knock && m.classify(*knock) != kIrrelevant;
+}
+
+TEST(KnockFilterIpFirst, PassesExactlyTheKnocksOfTheRealClientCapture) {
+  const Doors s{.doors = {door({tcp(7000), tcp(8000), tcp(9000)}),
+                          door({udp(7001), udp(8001), udp(9001)}),
+                          door({udp(7002), tcp(8002), tcp(9002)})}};
+  const KnockFilter filter = s.filter();
+  const Matcher m = s.matcher();
+  int passed = 0;
+  for (const Bytes& f : read_capture("knock-client.pcap")) {
+    const std::span<const std::uint8_t> packet = std::span(f).subspan(14);
+    EXPECT_EQ(passes_ip_first(filter, packet), relevant_ip_first(m, packet));
+    passed += passes_ip_first(filter, packet);
+  }
+  EXPECT_EQ(passed, 14);  // as over Ethernet
+}
+
+TEST(KnockFilterIpFirst, ChecksPortsFlagsDestinationsAndDirection) {
+  const KnockFilter filter =
+      Doors{.doors = {door({tcp(7000), udp(8000)}), door({tcp(7100)}, {0, 0}, kTarget4)}}.filter();
+  auto packet = [](const FrameSpec& spec) {
+    const Bytes f = frame(spec);
+    return Bytes(f.begin() + 14, f.end());
+  };
+  EXPECT_TRUE(passes_ip_first(filter, packet({kClient4, kServer4, Protocol::kTcp, 7000})));
+  EXPECT_TRUE(passes_ip_first(filter, packet({kClient6, kServer6, Protocol::kTcp, 7000})));
+  EXPECT_TRUE(passes_ip_first(filter, packet({kClient4, kServer4, Protocol::kUdp, 8000, 0})));
+  EXPECT_TRUE(passes_ip_first(filter, packet({kClient4, kTarget4, Protocol::kTcp, 7100, tcp_flag::kAck})));
+  // What the Ethernet program drops, this one drops too: another port, flags the doors
+  // refuse, another destination, a non-first fragment, an outgoing packet.
+  EXPECT_FALSE(passes_ip_first(filter, packet({kClient4, kServer4, Protocol::kTcp, 22})));
+  EXPECT_FALSE(passes_ip_first(filter, packet({kClient6, kServer6, Protocol::kUdp, 7000, 0})));
+  EXPECT_FALSE(passes_ip_first(filter, packet({kClient4, kServer4, Protocol::kTcp, 7000, tcp_flag::kAck})));
+  EXPECT_FALSE(passes_ip_first(filter, packet({kClient4, kElsewhere4, Protocol::kTcp, 7000})));
+  EXPECT_FALSE(passes_ip_first(filter, packet({kClient4, kServer4, Protocol::kTcp, 7000, tcp_flag::kSyn, 0, 0x10})));
+  EXPECT_FALSE(passes_ip_first(filter, packet({kClient4, kServer4, Protocol::kTcp, 7000}), PACKET_OUTGOING));
+  // IPv4 options move the ports; the program follows the header length.
+  EXPECT_TRUE(passes_ip_first(filter, packet({.src = kClient4, .dst = kServer4, .dst_port = 7000,
+                                              .ipv4_option_words = 2})));
+  // Not IP (version 0, 5), and every cut-short packet.
+  Bytes other = packet({kClient4, kServer4, Protocol::kTcp, 7000});
+  other[0] = 0x05;
+  EXPECT_FALSE(passes_ip_first(filter, other));
+  other[0] = 0x55;
+  EXPECT_FALSE(passes_ip_first(filter, other));
+  const Bytes whole = packet({kClient4, kServer4, Protocol::kTcp, 7000});
+  for (std::size_t n = 0; n < 20 + 14; ++n) EXPECT_FALSE(passes_ip_first(filter, std::span(whole).first(n))) << n;
+}
+
+// R1 for IP-first rings: on random doors and packets, the IP-first program passes what
+// the Ethernet program passes for the same packet in an Ethernet frame, so it never
+// drops a packet the matcher would act on either (KnockFilter.NeverDrops... above).
+TEST(KnockFilterIpFirst, AgreesWithTheEthernetProgramOnRandomDoorsAndPackets) {
+  std::mt19937 rng(20261125);
+  const std::vector<Address> addresses = {kServer4, kServer6, kTarget4, kElsewhere4, kElsewhere6};
+  const std::vector<std::uint16_t> ports = {1, 7000, 7001, 8000, 9000};
+  auto pick = [&](const auto& v) { return v[rng() % v.size()]; };
+  int passed = 0;
+  for (int round = 0; round < 200; ++round) {
+    Doors s;
+    s.ipv4_only = rng() % 4 == 0;
+    s.rules = rng() % 2 ? MatchingRules::kRobust : MatchingRules::kKnockd;
+    for (int d = 0; d < 1 + static_cast<int>(rng() % 3); ++d) {
+      std::vector<KnockStep> seq;
+      for (int i = 0; i < 1 + static_cast<int>(rng() % 3); ++i)
+        seq.push_back(rng() % 2 ? tcp(pick(ports)) : udp(pick(ports)));
+      std::optional<Address> target;
+      if (rng() % 3 == 0) target = pick(addresses);
+      s.doors.push_back(Door{str_cat("d", std::to_string(d)), seq, 5,
+                             TcpFlagRule{static_cast<std::uint8_t>(rng() & rng() & 0x3f),
+                                         static_cast<std::uint8_t>(rng() & rng() & 0x3f)},
+                             target, static_cast<std::uint8_t>(rng() % (kMaxScanGuard + 1))});
+    }
+    if (!Matcher::build(s.doors, s.local, s.rules)) continue;
+    const KnockFilter filter = s.filter();
+    for (int i = 0; i < 200; ++i) {
+      const Address src = rng() % 2 ? kClient4 : kClient6;
+      std::vector<Address> same_family;
+      for (const Address& a : addresses)
+        if (a.is_v4() == src.is_v4()) same_family.push_back(a);
+      FrameSpec spec{src, pick(same_family), rng() % 2 ? Protocol::kTcp : Protocol::kUdp, pick(ports),
+                     static_cast<std::uint8_t>(rng() & 0x3f)};
+      if (src.is_v4()) spec.ipv4_option_words = static_cast<std::uint8_t>(rng() % 3);
+      if (src.is_v4() && rng() % 8 == 0) spec.ipv4_fragment = static_cast<std::uint16_t>(rng() & 0x3fff);
+      if (!src.is_v4()) spec.ipv6_hop_by_hop = rng() % 4 == 0;
+      const Bytes f = frame(spec);
+      const bool ethernet = passes(filter, f);
+      EXPECT_EQ(passes_ip_first(filter, std::span(f).subspan(14)), ethernet) << "round " << round << " packet " << i;
+      passed += ethernet;
+    }
+  }
+  EXPECT_GT(passed, 1000);  // both verdicts were exercised
 }
 
 // ---- Fanout ----

@@ -11,6 +11,24 @@ Detector::Detector(const Matcher& matcher, const KnockTableOptions& table)
     longest_timeout_ = std::max(longest_timeout_, matcher.next_timeout(s));
 }
 
+void Detector::rebase(const Matcher& matcher, std::span<const std::uint16_t> changed) {
+  const std::vector<StateId> to = matcher.carry_over(*matcher_, changed);
+  table_.for_each([&](KnockEntry& e) {
+    const StateId next = to[e.state];
+    if (next == kNoAttempt) {
+      table_.erase(&e);
+      return;
+    }
+    // Fewer attempts time out no sooner: the entry's timer may fire early, never late.
+    e.state = next;
+    e.progress = matcher.progress(next) & kProgressMask;
+  });
+  matcher_ = &matcher;
+  // Timers already set were bounded by the old longest timeout: keep the larger bound.
+  for (StateId s = 0; s < matcher.state_count(); ++s)
+    longest_timeout_ = std::max(longest_timeout_, matcher.next_timeout(s));
+}
+
 void Detector::count(const DoorEvent& e) {
   switch (e.kind) {
     case DoorEventKind::kStage: ++counters_.stages; break;

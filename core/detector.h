@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "core/knock.h"
 #include "core/knock_table.h"
@@ -90,6 +91,13 @@ class Detector {
       return deadline(e.start_sec, left);
     });
   }
+
+  // A one-time door moved on (core/one_time_update.h): `matcher`, built from the same
+  // doors with the sequences of those in `changed` replaced, applies from now on, and
+  // must outlive the detector. Every source keeps its attempts at the other doors;
+  // those at `changed` doors end, unreported (knockd instead empties every source's
+  // attempts). Matcher::carry_over says when other attempts cannot be kept either.
+  void rebase(const Matcher& matcher, std::span<const std::uint16_t> changed);
 
   const DetectorCounters& counters() const { return counters_; }
   const KnockTable& table() const { return table_; }

@@ -178,5 +178,52 @@ TEST_F(DetectorFloodTest, SpoofedFirstKnocksCannotFlushRealKnocks) {
   EXPECT_EQ(opened_.size(), real.size());
 }
 
+// A one-time door's next sequence (Detector::rebase): the attempts at that door end,
+// every other door's attempts in progress survive, whichever source holds them.
+TEST(DetectorRebase, OnlyTheChangedDoorsAttemptsEnd) {
+  auto tcp = [](std::uint16_t p) { return KnockStep{Protocol::kTcp, p}; };
+  const Address other = *Address::parse("198.18.0.3");
+  std::vector<Door> before{Door{"ssh", {tcp(7000), tcp(8000), tcp(9000)}, 20, {}, std::nullopt},
+                           Door{"otp", {tcp(1000), tcp(2000), tcp(3000)}, 20, {}, std::nullopt}};
+  std::vector<Door> after = before;
+  after[1].sequence = {tcp(4000), tcp(5000), tcp(6000)};
+  const Matcher old_matcher = *Matcher::build(before, std::vector{kServer});
+  const Matcher new_matcher = *Matcher::build(after, std::vector{kServer});
+  Detector detector(old_matcher, KnockTableOptions{1024, {1, 2}, 4096, to_tick({100, 0})});
+  std::vector<std::string> opened;
+  auto knock = [&](std::uint16_t port, std::uint32_t sec, const Address& src) {
+    detector.on_knock(Knock{src, kServer, Protocol::kTcp, port, 40000, tcp_flag::kSyn, {}}, {sec, 0},
+                      [&](const Address& s, const DoorEvent& e) {
+                        if (e.kind == DoorEventKind::kOpen) opened.push_back(s.to_string() + " " + after[e.door].name);
+                      });
+  };
+  knock(7000, 100, kClient);
+  knock(8000, 101, kClient);  // ssh at stage 2
+  knock(1000, 100, other);
+  knock(2000, 101, other);  // otp at stage 2, with the sequence just used up
+  EXPECT_EQ(detector.table().size(), 2u);
+
+  const std::uint16_t changed[] = {1};
+  detector.rebase(new_matcher, changed);
+  EXPECT_EQ(detector.table().size(), 1u) << "the otp attempt ends, the ssh one stays";
+  knock(3000, 102, other);  // the old sequence's last knock: nothing to finish
+  knock(9000, 102, kClient);
+  EXPECT_EQ(opened, std::vector<std::string>{"198.18.0.2 ssh"});
+  for (int port : {4000, 5000, 6000}) knock(static_cast<std::uint16_t>(port), 103, other);
+  EXPECT_EQ(opened, (std::vector<std::string>{"198.18.0.2 ssh", "198.18.0.3 otp"}));
+  // The next otp sequence again (here the same matcher): the kept attempt still times
+  // out at its own start second's deadline.
+  knock(7000, 110, kClient);
+  knock(8000, 111, kClient);
+  detector.rebase(new_matcher, changed);
+  EXPECT_EQ(detector.table().size(), 1u);
+  std::vector<DoorEvent> timeouts;
+  detector.expire({129, 990'000'000}, [&](const Address&, const DoorEvent& e) { timeouts.push_back(e); });
+  EXPECT_TRUE(timeouts.empty());
+  detector.expire({130, 0}, [&](const Address&, const DoorEvent& e) { timeouts.push_back(e); });
+  EXPECT_EQ(timeouts, (std::vector<DoorEvent>{{0, 2, DoorEventKind::kTimeout}}));
+  EXPECT_EQ(detector.table().size(), 0u);
+}
+
 }  // namespace
 }  // namespace sesame

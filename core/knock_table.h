@@ -157,6 +157,15 @@ class KnockTable {
     });
   }
 
+  // Calls f(KnockEntry&) for every live entry, walking every slot: for a rare change
+  // to all of them (Detector::rebase), never per packet. f may change the entry's
+  // state, progress or scan_ports, or erase it.
+  template <class F>
+  void for_each(F&& f) {
+    for (std::size_t i = 0; i < capacity(); ++i)
+      if (slots_[i].state != 0) f(slots_[i]);
+  }
+
   std::size_t size() const { return size_; }
   // Slots in use now; it grows up to max_capacity().
   std::size_t capacity() const { return std::size_t{mask_ + 1} * kWays; }

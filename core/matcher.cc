@@ -159,6 +159,8 @@ class MatcherBuilder {
         return {"the doors' sequences overlap in too many ways to compile"};
       const AttemptSet current = states_[s];  // copy: interning may grow states_
       m_.states_.push_back(describe(current));
+      auto& packed = m_.attempts_.emplace_back();
+      for (const Attempt& a : current) packed.push_back(std::uint32_t{a.door} << 8 | a.stage);
       for (const EventInfo& e : events_) m_.transitions_.push_back(intern(apply(current, e)));
       m_.expiries_.push_back(intern(expire_next(current)));
       for (std::uint32_t t = 0; t < dst_sets_.size(); ++t) {
@@ -327,6 +329,19 @@ class MatcherBuilder {
   Interner<AttemptSet> states_;
   Matcher m_;
 };
+
+std::vector<StateId> Matcher::carry_over(const Matcher& old, std::span<const std::uint16_t> dropped) const {
+  std::map<std::vector<std::uint32_t>, StateId> here;
+  for (std::size_t s = 0; s < attempts_.size(); ++s) here.emplace(attempts_[s], static_cast<StateId>(s));
+  std::vector<StateId> out(old.attempts_.size(), kNoAttempt);
+  for (std::size_t s = 0; s < old.attempts_.size(); ++s) {
+    std::vector<std::uint32_t> kept;
+    for (std::uint32_t a : old.attempts_[s])
+      if (std::ranges::find(dropped, a >> 8) == dropped.end()) kept.push_back(a);
+    if (auto it = here.find(kept); it != here.end()) out[s] = it->second;
+  }
+  return out;
+}
 
 std::expected<Matcher, MatcherError> Matcher::build(std::span<const Door> doors,
                                                     std::span<const Address> local_addresses,

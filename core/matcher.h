@@ -173,6 +173,13 @@ class Matcher {
   std::size_t state_count() const { return states_.size(); }
   std::size_t event_count() const { return event_count_; }
 
+  // For a matcher built from the same doors as `old` but with the doors in `dropped`
+  // changed (a one-time door's next sequence): for each state of `old`, this matcher's
+  // state with the same attempts less those at `dropped`; kNoAttempt where none is
+  // left, or where this matcher never reaches that set of attempts (it has only the
+  // states its own doors reach, so those attempts cannot be kept).
+  std::vector<StateId> carry_over(const Matcher& old, std::span<const std::uint16_t> dropped) const;
+
  private:
   struct StateInfo {
     std::uint32_t next_timeout = 0;  // smallest seq_timeout among the attempts
@@ -216,6 +223,8 @@ class Matcher {
   std::vector<std::uint8_t> scan_limits_;
   std::vector<Transition> scans_;
   std::vector<DoorEvent> events_;
+  // [state]: its attempts, door << 8 | stage (0xff: barred), by door; for carry_over.
+  std::vector<std::vector<std::uint32_t>> attempts_;
 };
 
 }  // namespace sesame

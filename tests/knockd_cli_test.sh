@@ -2,7 +2,8 @@
 # knockd's command line: sesamed started as Debian's init script starts knockd (-d, with
 # combined flags, -cFILE, --logfile=FILE and -p), returns 0 once it is up, runs in a
 # session of its own with its pid in the pid file and its stdio on /dev/null; a `knock`
-# symlink to sesame knocks as knockd's client does and the door opens; SIGTERM stops it.
+# symlink to sesame knocks as knockd's client does and the door opens, and -D logs each
+# of its packets; -l says names are not resolved; SIGTERM stops it and its pid file goes.
 # A config sesamed cannot run makes -d exit 1. -V and --version answer.
 #
 # usage: knockd_cli_test.sh PATH/TO/sesame PATH/TO/sesamed     (root; exits 77 to skip)
@@ -28,7 +29,7 @@ EOF
 "$SESAME" --version | grep -q '^sesame [0-9]' || die "sesame --version"
 
 # -d with knockd's forms; --dry-run and -u are sesame's (no helper in this test).
-ip netns exec "$SRV" "$SESAMED" -4vd "-c$WORK/knockd.conf" --logfile="$LOG" -p "$WORK/sesamed.pid" --dry-run -u nobody \
+ip netns exec "$SRV" "$SESAMED" -4vlDd "-c$WORK/knockd.conf" --logfile="$LOG" -p "$WORK/sesamed.pid" --dry-run -u nobody \
   >"$WORK/out" 2>&1
 rc=$?
 [ "$rc" = 0 ] || die "sesamed -d exited $rc: $(cat "$WORK/out")"
@@ -39,14 +40,22 @@ kill -0 "$pid" || die "no process $pid from the pid file"
 [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] || die "sesamed is not a session leader (setsid)"
 [ "$(readlink /proc/"$pid"/fd/1)" = /dev/null ] || die "stdout is not /dev/null: $(readlink /proc/"$pid"/fd/1)"
 note "ok: detached, pid $pid, own session, stdio on /dev/null"
+grep -Fq -- "-l (lookup) accepted: sesamed never resolves host names" "$LOG" || die "-l: no line says names are not resolved"
 
 # knock, as a symlink to sesame, knocks as knockd's client.
 ln -s "$SESAME" "$WORK/knock"
 ip netns exec "$CLI" "$WORK/knock" "$SERVER4" 7000 8000:udp 9000 || die "knock (sesame) failed"
 wait_for_line "$LOG" "$CLIENT4: openSSH: OPEN SESAME" 5 || die "the knock through the symlink did not open"
 note "ok: knock symlink opens the door"
+# -D: a line per packet that reaches the doors, formatted values only.
+grep -Eq "packet on $SRV_IF: tcp $CLIENT4:[0-9]+ -> $SERVER4:7000 flags syn\$" "$LOG" ||
+  die "-D logged no packet line for the first knock: $(grep -F 'packet on' "$LOG")"
+grep -Eq "packet on $SRV_IF: udp $CLIENT4:[0-9]+ -> $SERVER4:8000\$" "$LOG" || die "-D: no line for the UDP knock"
+note "ok: -D logs each packet"
 stop_pid "$pid"
 kill -0 "$pid" 2>/dev/null && die "sesamed outlived SIGTERM"
+wait_until 5 test ! -e "$WORK/sesamed.pid" || die "the pid file outlived sesamed"
+note "ok: SIGTERM stops it and its pid file is removed"
 
 # A config that cannot start: -d reports it in its exit status.
 sed -i "s|Interface = .*|Interface = sesame-none0|" "$WORK/knockd.conf"

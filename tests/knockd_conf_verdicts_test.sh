@@ -2,7 +2,8 @@
 # `sesame check` answers what start does: Debian's stock /etc/knockd.conf (a copy,
 # tests/knockd_conf/debian-stock.conf) and realistic variants (CRLF, comments, port:proto,
 # TCPFlags = syn,!ack, Start/Stop_Command with && and ;, Cmd_Timeout,
-# One_Time_Sequences used up or not, a missing program, an inline comment after a
+# One_Time_Sequences used up or not, a missing program (also after && or ; in a shell
+# line), an inline comment after a
 # sequence, no working door) go through `sesame check` and through a real start of
 # sesamed with sesame-helper, in a server namespace whose eth0 (knockd's default
 # Interface) is one end of a veth pair. For each file the verdicts must agree: started or not,
@@ -107,6 +108,10 @@ grep -Fq "flags-shell-timeout.conf:9: warning: start_command: uses shell syntax"
   ok "check names the door that uses a shell" || fail "check did not name the shell command"
 expect one-time.conf yes usedUp
 expect missing-program.conf yes "legacy stopMissing"
+expect shell-missing-program.conf yes shellMissing
+grep -Fq "shell-missing-program.conf:10: shellMissing: door disabled: its start command runs /usr/local/sbin/sesame-notify (in its shell line), which" shell-missing-program.conf.check.err &&
+  ok "check names the missing program inside a shell line, with its line" ||
+  fail "shell line: $(cat shell-missing-program.conf.check.err)"
 expect inline-comment-sequence.conf no ""
 expect nothing-works.conf no "a b"
 grep -Fq "no door can work" nothing-works.conf.start.err && ok "no working door: start says so" ||

@@ -3,7 +3,8 @@
 # sesame-helper (exec backend) read an unchanged knockd.conf whose door takes its
 # sequences from a file. A sequence opens once: knocked again it opens nothing (shown by
 # a later knock on another door that opens), also after a SIGHUP reload and after a
-# restart; the next line opens next; the last one disables the door with knockd's line,
+# restart; the next line opens next, and a knock in progress at another door survives
+# the move; the last one disables the door with knockd's line,
 # and a restart then runs the other door and logs why this one is disabled.
 # The file is then byte for byte what Debian's knockd 0.8 makes of a copy knocked the
 # same way, and keeps its owner and mode.
@@ -99,10 +100,21 @@ expect_nothing() {
 
 DAEMON=sesame
 DAEMON_LOG=$LOG
-start_both -u nobody
+# Two workers: each takes the next sequence, and keeps its own sources' other knocks.
+start_both -u nobody -w 2
+# A knock in progress at another door, from another source, outlasts the one-time door's
+# move to its next line (knockd 0.8 empties every source's attempts there).
+N=$((N + 1))
+PENDING=$N
+knock_from "$PENDING" "$SERVER4" 6000
+wait_for_line "$LOG" "198.18.0.$PENDING: marker: Stage 1" 5 || fail "no first knock at the marker door"
 expect_opens "line 2 (1001,1002,1003)" 1001 1002 1003
 wait_for_line "$LOG" "oneTime: next one-time sequence in force (line 3)" 5 && ok "sniffer took line 3" ||
   fail "no 'in force' line"
+knock_from "$PENDING" "$SERVER4" 6001
+wait_for_line "$LOG" "198.18.0.$PENDING: marker: opened" 5 &&
+  ok "a knock begun at another door before the move finishes after it" ||
+  fail "the knock in progress at the marker door was lost: $(grep -F "198.18.0.$PENDING" "$LOG")"
 expect_nothing "line 2 again (replay)" 1001 1002 1003
 kill -HUP "$SESAMED_PID"
 wait_for_line "$LOG" "reloaded:" 5 || fail "no reload line: $(grep -F reload "$LOG")"

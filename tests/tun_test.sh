@@ -2,7 +2,7 @@
 # A link without a link header: a tun device in the server namespace, fed by the test
 # itself (tests/tun_feeder.py writes IPv4 knocks into it as if received). sesamed
 # listens on it and the door opens; a wrong knock opens nothing (shown by a later
-# door that opens). Then a WireGuard pair between two namespaces, where the kernel has
+# door that opens); packets to other ports stay in the kernel (the IP-first filter). Then a WireGuard pair between two namespaces, where the kernel has
 # the module: Debian's `knock` over the tunnel opens the door (skipped with the reason
 # otherwise).
 #
@@ -58,6 +58,9 @@ wait_for_line "$LOG" "$TUN_CLIENT: overTun: OPEN SESAME" 5 && note "ok: a knock 
 send 198.19.0.3 7000 tcp
 send 198.19.0.3 8000 tcp
 send 198.19.0.3 9000 tcp
+# UDP to no door's port (a SYN there would pass, for the scan guard): the IP-first
+# kernel filter keeps it out of the ring.
+for i in $(seq 30); do send 198.19.0.5 5555 udp; done
 send 198.19.0.4 6000 tcp
 send 198.19.0.4 6001 tcp
 wait_for_line "$LOG" "198.19.0.4: marker: OPEN SESAME" 5 || die "the marker door did not open"
@@ -65,6 +68,11 @@ grep -Fq "198.19.0.3: overTun: OPEN SESAME" "$LOG" && die "a wrong knock over tu
 note "ok: a wrong knock over tun opens nothing"
 stop_pid "$SESAMED_PID"
 forget_pid "$SESAMED_PID"
+wait_for_line "$LOG" "statistics: frames" 5 || die "no statistics line"
+frames=$(grep -F "statistics: frames" "$LOG" | tail -n1 | sed -n 's/.*statistics: frames \([0-9]*\),.*/\1/p')
+# Of the 38 packets fed, 30 go to no door's port.
+[ -n "$frames" ] && [ "$frames" -lt 30 ] && note "ok: the kernel filter passed $frames of the 38 packets" ||
+  die "the kernel filter let the packets to other ports through: $(grep -F 'statistics: frames' "$LOG" | tail -n1)"
 
 # WireGuard between the two namespaces, if this kernel has it.
 if ! ip -n "$SRV" link add wg-srv type wireguard 2>/dev/null; then

@@ -73,6 +73,34 @@ KnockdCommand command_from_knockd(std::string_view line) {
   return out;
 }
 
+std::vector<std::string> shell_line_programs(std::string_view line) {
+  const std::size_t cut = line.find_first_of("'\"\\`$#");
+  const std::string_view plain = line.substr(0, cut);
+  std::vector<std::string> out;
+  bool command_start = true;  // the next word is a command's first
+  for (std::size_t i = 0; i < plain.size();) {
+    const char c = plain[i];
+    if (c == ';' || c == '|' || c == '\n' || (c == '&' && (i == 0 || (plain[i - 1] != '>' && plain[i - 1] != '<')))) {
+      command_start = true;
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = std::min(plain.find_first_of(" \t;&|\n<>(){}", i), plain.size());
+    const std::string_view word = plain.substr(i, end - i);
+    // A word the cut ends may go on past it.
+    const bool whole = end < plain.size() || cut == std::string_view::npos;
+    if (command_start && whole && word.starts_with('/') && word.find('%') == std::string_view::npos)
+      out.emplace_back(word);
+    command_start = false;
+    i = std::max(end, i + 1);
+  }
+  return out;
+}
+
 std::vector<std::string> expand_command(const CommandTemplate& command, const Address& source) {
   const std::string address = source.to_string();
   std::vector<std::string> argv;

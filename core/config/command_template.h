@@ -35,6 +35,14 @@ struct KnockdCommand {
 // "..." quoting removed; any other line runs under /bin/sh -c, as in knockd.
 KnockdCommand command_from_knockd(std::string_view line);
 
+// The programs a shell line runs by absolute path, as far as a look with no shell
+// parser can tell, for `sesame check`: the first word of each simple command (at the
+// start, after ';', '&', '&&', '|', '||' or a newline) that starts with '/'. Only the
+// line's plain start is read, up to the first quote, backslash, backtick, '$' or '#':
+// past one of those a word or an operator may not be what it looks like, so nothing
+// there is reported (a missing program there shows when the command runs).
+std::vector<std::string> shell_line_programs(std::string_view line);
+
 // argv with every %IP% replaced by `source`, formatted by sesame (only hex digits,
 // '.' and ':'), one element at a time so an address never changes the word count.
 std::vector<std::string> expand_command(const CommandTemplate& command, const Address& source);

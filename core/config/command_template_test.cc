@@ -86,5 +86,24 @@ TEST(CommandTemplate, ExpandInsideAShellCommandKeepsOneArgument) {
             (Argv{"/bin/sh", "-c", "echo 198.51.100.1 | logger"}));
 }
 
+// What `sesame check` looks for in a shell line: the absolute programs of its simple
+// commands, from its plain start only.
+TEST(ShellLinePrograms, FirstWordsByAbsolutePathBeforeAnyQuote) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(shell_line_programs("/sbin/iptables -I INPUT -s %IP% -j ACCEPT && /usr/bin/logger -t knockd %IP%"),
+            (V{"/sbin/iptables", "/usr/bin/logger"}));
+  EXPECT_EQ(shell_line_programs("/bin/a; /bin/b|/bin/c || /bin/d & /bin/e\n/bin/f"),
+            (V{"/bin/a", "/bin/b", "/bin/c", "/bin/d", "/bin/e", "/bin/f"}));
+  // Arguments, names looked up on PATH, assignments and redirections are no programs;
+  // '>&' is a redirection, not an operator.
+  EXPECT_EQ(shell_line_programs("logger /tmp/x; FOO=1 /bin/x; /bin/a 2>&1 >& /tmp/log; >/tmp/y /bin/z"),
+            (V{"/bin/a"}));
+  // Past a quote, '$', '`', '\\' or '#' nothing is trusted; a word the cut ends is left out.
+  EXPECT_EQ(shell_line_programs("/bin/a 'x; /bin/b' ; /bin/c"), (V{"/bin/a"}));
+  EXPECT_EQ(shell_line_programs("/bin/a && /usr/bin/fo\"o\""), (V{"/bin/a"}));
+  EXPECT_EQ(shell_line_programs("/bin/a $(/bin/b) | /bin/c"), (V{"/bin/a"}));
+  EXPECT_EQ(shell_line_programs("/usr/lib/%IP%/x && /bin/b"), (V{"/bin/b"}));
+}
+
 }  // namespace
 }  // namespace sesame

@@ -55,6 +55,11 @@ struct Logging {
   friend bool operator==(const Logging&, const Logging&) = default;
 };
 
+// A door command still running this long after it started is killed with its process
+// group (and that is logged): knockd never kills one, but a hung command would hold a
+// slot of the helper's pool for ever.
+inline constexpr std::uint32_t kDefaultCommandTimeout = 10;  // seconds
+
 // knockd's start and stop commands, run by the exec backend. An IPv6 knocker gets the
 // _6 command, or the IPv4 one when there is no _6 command (as in knockd).
 struct ExecCommands {
@@ -62,6 +67,9 @@ struct ExecCommands {
   std::optional<CommandTemplate> start6;
   std::optional<CommandTemplate> stop;
   std::optional<CommandTemplate> stop6;
+  // Seconds each of them may run (TOML command_timeout; knockd.conf has no key for it,
+  // its Cmd_Timeout is open_for).
+  std::uint32_t timeout = kDefaultCommandTimeout;
 
   // Null when there is nothing to run for a knocker of that family. As in knockd, a
   // stop command runs only after a start command did.

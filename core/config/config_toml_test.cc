@@ -150,6 +150,7 @@ start6 = ["/usr/sbin/ip6tables", "-A", "INPUT", "-s", "%IP%", "-j", "ACCEPT"]
 stop = ["/usr/sbin/iptables", "-D", "INPUT", "-s", "%IP%", "-j", "ACCEPT"]
 stop6 = []
 open_for = "30s"
+command_timeout = "2m"
 )",
                                   {{"/etc/sesame/ssh.otp", "#1,2\n3,4:udp\n"}});
   const ConfigDoor& d = p.config.doors.at(0);
@@ -159,6 +160,7 @@ open_for = "30s"
   EXPECT_EQ(d.exec.stop_for(false)->argv[1], "-D");
   EXPECT_EQ(d.exec.stop_for(true), nullptr);  // stop6 = []: nothing for IPv6
   EXPECT_EQ(d.open_for, 30u);
+  EXPECT_EQ(d.exec.timeout, 120u);
 }
 
 TEST(ConfigToml, SyntaxAndKeyErrors) {
@@ -267,9 +269,13 @@ TEST(ConfigToml, BackendErrors) {
   expect_error(one_door("name = \"d\"\nsequence = [1]\n"), 2, 1, "door[0]", "missing open");
   expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\nstart = [\"x\"]\n"), 6, 9,
                "door[0].start", "commands are for firewall = \"exec\"");
+  expect_error(one_door("name = \"d\"\nsequence = [1]\nopen = 22\ncommand_timeout = \"5s\"\n"), 6, 19,
+               "door[0].command_timeout", "commands are for firewall = \"exec\"");
   const std::string exec =
       "interfaces = [\"eth0\"]\nfirewall = \"exec\"\n[[door]]\nname = \"d\"\nsequence = [1]\n";
   expect_error(exec + "open = 22\n", 6, 8, "door[0].open", "open is for the ufw and nft firewalls");
+  expect_error(exec + "start = [\"a\"]\ncommand_timeout = \"0s\"\n", 7, 19, "door[0].command_timeout",
+               "expected at least 1s");
   expect_error(exec + "start = [\"a\"]\nstop = [\"b\"]\n", 7, 8, "door[0].stop",
                "needs open_for or close_sequence");
   expect_error(exec + "start = [\"a\"]\nopen_for = \"1m\"\n", 7, 12, "door[0].open_for",
@@ -363,6 +369,7 @@ close_sequence = [9000, 8000]
 start = ["/bin/sh", "-c", "echo %IP% | logger"]
 start6 = []
 stop = ["ufw", "delete", "allow", "from", "%IP%"]
+command_timeout = "1m"
 link_local_sources = true
 
 [[door]]

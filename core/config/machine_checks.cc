@@ -1,7 +1,9 @@
 // The checks against the machine, in the order start meets them.
 #include "core/config/machine_checks.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "core/str_cat.h"
 
@@ -15,13 +17,20 @@ void disable_doors_that_cannot_run(Config& config, std::string_view file, const 
         {&d.exec.start, "start"}, {&d.exec.start6, "IPv6 start"}, {&d.exec.stop, "stop"}, {&d.exec.stop6, "IPv6 stop"}}};
     for (const auto& [command, what] : commands) {
       if (!*command || (*command)->argv.empty()) continue;
-      const std::string& program = (*command)->argv[0];
-      if (const std::string why = probe.program(program); !why.empty()) {
-        disable_door(d, ConfigError{std::string(file), d.line, 0, d.door.name,
-                                    str_cat("door disabled: its ", what, " command runs ", program, ", which ", why),
-                                    ""});
-        break;
-      }
+      const std::vector<std::string>& argv = (*command)->argv;
+      std::vector<std::string> programs{argv[0]};
+      // A knockd line run through the shell: also the programs it names by path.
+      if (argv.size() == 3 && argv[0] == kShell && argv[1] == "-c")
+        std::ranges::move(shell_line_programs(argv[2]), std::back_inserter(programs));
+      for (const std::string& program : programs)
+        if (const std::string why = probe.program(program); !why.empty()) {
+          disable_door(d, ConfigError{std::string(file), d.line, 0, d.door.name,
+                                      str_cat("door disabled: its ", what, " command runs ", program,
+                                              program == argv[0] ? "" : " (in its shell line)", ", which ", why),
+                                      ""});
+          break;
+        }
+      if (d.disabled) break;
     }
   }
 }

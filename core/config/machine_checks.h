@@ -23,7 +23,8 @@ struct MachineProbe {
 
 // Disables (disable_door) each exec-backend door a program of which `probe` says
 // cannot run, with the program, the command and the door's line in `file`. A command
-// run through /bin/sh -c is checked for /bin/sh only: what the shell runs is its own.
+// run through /bin/sh -c is checked for /bin/sh and for the programs its line names by
+// absolute path where a plain look can tell (shell_line_programs).
 void disable_doors_that_cannot_run(Config& config, std::string_view file, const MachineProbe& probe);
 
 // What stops every door, in `file`'s terms: an interface that is missing or of a link

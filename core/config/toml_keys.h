@@ -45,6 +45,7 @@ enum class DoorKey : std::uint8_t {
   kScanGuard,
   kSpa,
   kLinkLocalSources,
+  kCommandTimeout,
 };
 // [door.spa]: an fwknop SPA door's own keys.
 enum class SpaKey : std::uint8_t {
@@ -87,7 +88,7 @@ inline constexpr std::array<EnumName<LogKey>, 4> kLogKeys{{
     {LogKey::kFile, "file"},
     {LogKey::kIdent, "ident"},
 }};
-inline constexpr std::array<EnumName<DoorKey>, 16> kDoorKeys{{
+inline constexpr std::array<EnumName<DoorKey>, 17> kDoorKeys{{
     {DoorKey::kName, "name"},
     {DoorKey::kSequence, "sequence"},
     {DoorKey::kOneTimeSequences, "one_time_sequences"},
@@ -104,6 +105,7 @@ inline constexpr std::array<EnumName<DoorKey>, 16> kDoorKeys{{
     {DoorKey::kScanGuard, "scan_guard"},
     {DoorKey::kSpa, "spa"},
     {DoorKey::kLinkLocalSources, "link_local_sources"},
+    {DoorKey::kCommandTimeout, "command_timeout"},
 }};
 inline constexpr std::array<EnumName<SpaKey>, 14> kSpaKeys{{
     {SpaKey::kPort, "port"},

@@ -314,6 +314,11 @@ class TomlReader {
                        return read_spa(n, field, d.spa.emplace(), at);
                      case DoorKey::kLinkLocalSources:
                        return read_bool(n, field, d.allow_link_local);
+                     case DoorKey::kCommandTimeout: {
+                       auto v = read_duration(n, field, 1);
+                       if (v) d.exec.timeout = *v;
+                       return v ? Status{} : std::unexpected(v.error());
+                     }
                    }
                    return {};
                  });
@@ -341,7 +346,7 @@ class TomlReader {
           return fail(*n, field(k), "an SPA door has no knock sequence; leave this out");
     }
     if (out_.config.firewall != FirewallBackend::kExec) {
-      for (DoorKey k : {DoorKey::kStart, DoorKey::kStart6, DoorKey::kStop, DoorKey::kStop6})
+      for (DoorKey k : {DoorKey::kStart, DoorKey::kStart6, DoorKey::kStop, DoorKey::kStop6, DoorKey::kCommandTimeout})
         if (const toml::node* n = node(k))
           return fail(*n, field(k),
                       "commands are for firewall = \"exec\"; with " +

@@ -135,6 +135,8 @@ std::string write_toml_config(const Config& c) {
     };
     for (const auto& [k, command] : commands)
       if (*command) out += line(key(k), array((*command)->argv, quoted));
+    if (d.exec.timeout != kDefaultCommandTimeout)
+      out += line(key(DoorKey::kCommandTimeout), quoted(format_duration(d.exec.timeout)));
     if (d.spa) out += spa_table(*d.spa);
     if (d.allow_link_local) out += line(key(DoorKey::kLinkLocalSources), "true");
   }

@@ -97,7 +97,7 @@ bool CommandPool::finish_if_done(Running& r) {
     log_.line(format_sys_error(sys_error(str_cat("waitpid ", c.argv[0]))));
   } else if (r.killed) {
     log_.line(str_cat("error: ", c.door, ": ", command_text(c.argv), " did not finish in ",
-                      std::to_string(c.timeout.count() / 1000), " s and was killed",
+                      std::to_string(c.timeout.count() / 1000), " s (command_timeout) and was killed",
                       r.said.empty() ? "" : ": ", r.said));
   } else if (const int code = exit_status(status); code != 0) {
     log_.line(str_cat(c.door, ": command returned non-zero status code (", std::to_string(code), ")"));

@@ -70,7 +70,7 @@ TEST_F(CommandPoolTest, TimeoutKillsAndFailuresAreLoggedWithKnockdsWords) {
   pool.drain();
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(3000));
   const std::string log = log_text();
-  EXPECT_NE(log.find("error: slow: /bin/sleep 30 did not finish in 0 s and was killed"), std::string::npos) << log;
+  EXPECT_NE(log.find("error: slow: /bin/sleep 30 did not finish in 0 s (command_timeout) and was killed"), std::string::npos) << log;
   EXPECT_NE(log.find("failing: command returned non-zero status code (3)"), std::string::npos) << log;
   EXPECT_NE(log.find("exited with status 3: no"), std::string::npos) << log;
 }

@@ -1,4 +1,4 @@
-// The exec backend: a door's own commands, run one at a time as argv.
+// The exec backend: a door's own commands, as argv, each in its own process (CommandPool).
 #include "daemon/helper/exec.h"
 
 #include "core/config/command_template.h"
@@ -32,12 +32,12 @@ bool ExecBackend::open(std::size_t door, const GrantRecord& record, std::optiona
     log_.line(str_cat(record.source.to_string(), ": ", record.door, ": no start command for this address family"));
     return false;
   }
-  return run_door_command(std::move(*argv), record);
+  return run_door_command(door, std::move(*argv), record);
 }
 
-bool ExecBackend::run_door_command(std::vector<std::string> argv, const GrantRecord& record) {
+bool ExecBackend::run_door_command(std::size_t door, std::vector<std::string> argv, const GrantRecord& record) {
   return pool_.run(std::move(argv), record.door, str_cat(record.door, " ", record.source.to_string()),
-                   kCommandTimeout);
+                   std::chrono::seconds(config_.doors[door].exec.timeout));
 }
 
 void ExecBackend::stop(bool) { pool_.drain(); }
@@ -53,7 +53,7 @@ std::vector<std::string> ExecBackend::programs() const {
 
 bool ExecBackend::close(std::size_t door, const GrantRecord& record) {
   auto argv = exec_stop_argv(config_.doors[door], record.source);
-  return !argv || run_door_command(std::move(*argv), record);
+  return !argv || run_door_command(door, std::move(*argv), record);
 }
 
 void ExecBackend::close_leftover(const GrantRecord& record) {

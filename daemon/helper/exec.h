@@ -38,8 +38,9 @@ class ExecBackend final : public Backend {
   std::optional<std::uint64_t> next_deadline_in() const override { return pool_.next_deadline_in(); }
 
  private:
-  // One grant's commands run in order: its start before its stop.
-  bool run_door_command(std::vector<std::string> argv, const GrantRecord& record);
+  // One grant's commands run in order: its start before its stop. Each is killed after
+  // config door `door`'s command_timeout.
+  bool run_door_command(std::size_t door, std::vector<std::string> argv, const GrantRecord& record);
 
   CommandPool pool_;
 };

@@ -3,6 +3,12 @@
 #include "daemon/helper/exec.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace sesame {
 namespace {
@@ -37,6 +43,47 @@ TEST(Exec, StartAndStopArgvPerFamily) {
   EXPECT_EQ(backend.programs(), (Argv{"iptables", "ip6tables", "iptables", "iptables", "ip6tables", "ip6tables"}));
   c.doors[1].exec.stop6 = CommandTemplate{{"sesame-no-such-command", "%IP%"}};
   EXPECT_EQ(ExecBackend(c, *log).missing_program(), "sesame-no-such-command");
+}
+
+// A door's command_timeout kills its hung command, and says so; another door's command
+// runs meanwhile, not after it.
+TEST(Exec, CommandTimeoutPerDoorKillsWithoutDelayingOtherDoors) {
+  char templ[] = "/tmp/sesame-exec-XXXXXX";
+  ASSERT_NE(mkdtemp(templ), nullptr);
+  const std::string dir = templ;
+  Config c;
+  c.firewall = FirewallBackend::kExec;
+  c.log = Logging{.syslog = false, .to_stderr = false, .file = dir + "/log", .ident = ""};
+  c.doors.resize(2);
+  c.doors[0].door.name = "hung";
+  c.doors[0].exec.start = CommandTemplate{{"/bin/sleep", "30"}};
+  c.doors[0].exec.timeout = 1;
+  c.doors[1].door.name = "quick";
+  c.doors[1].exec.start = CommandTemplate{{"/bin/touch", dir + "/quick-ran"}};
+  auto log = Log::open(c.log, false);
+  ASSERT_TRUE(log.has_value());
+  ExecBackend backend(c, *log);
+  const Address source = *Address::parse("198.18.0.2");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(backend.open(0, GrantRecord{.backend = FirewallBackend::kExec, .source = source, .ports = {}, .deadline = {}, .door = "hung"}, {}));
+  ASSERT_TRUE(backend.open(1, GrantRecord{.backend = FirewallBackend::kExec, .source = source, .ports = {}, .deadline = {}, .door = "quick"}, {}));
+  // The quick door's command ends well before the hung one's timeout.
+  while (!std::filesystem::exists(dir + "/quick-ran")) {
+    ASSERT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
+    backend.reap();
+    const timespec pause{0, 5'000'000};
+    nanosleep(&pause, nullptr);
+  }
+  backend.stop(false);  // waits for the kill
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(1000));
+  EXPECT_LT(took, std::chrono::milliseconds(5000));  // not sleep's 30 s, nor the 10 s default
+  std::stringstream text;
+  text << std::ifstream(dir + "/log").rdbuf();
+  EXPECT_NE(text.str().find("error: hung: /bin/sleep 30 did not finish in 1 s (command_timeout) and was killed"),
+            std::string::npos)
+      << text.str();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

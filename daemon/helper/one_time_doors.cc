@@ -2,9 +2,15 @@
 // about the file use knockd's words.
 #include "daemon/helper/one_time_doors.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "core/config/one_time_sequences.h"
 #include "core/str_cat.h"
 #include "daemon/sys/config_file.h"
+#include "daemon/sys/read_write_hint.h"
 
 namespace sesame {
 
@@ -16,7 +22,19 @@ OneTimeDoors::OneTimeDoors(const Config& config, const MatcherDoors& doors, Conf
     if (o.action != DoorAction::kOpen || config.doors[o.config_door].one_time_sequences.empty()) continue;
     doors_.push_back({.matcher_door = static_cast<std::uint32_t>(i), .config_door = o.config_door,
                       .sequence = doors.doors[i].sequence});
+    warn_if_unwritable(config.doors[o.config_door]);
   }
+}
+
+void OneTimeDoors::warn_if_unwritable(const ConfigDoor& d) const {
+  // Said at start rather than at the first open, which would disable the door. The
+  // marker writes a new file beside the old one, so the directory must be writable.
+  const std::string dir = directory_of(d.one_time_sequences);
+  if (access(dir.c_str(), W_OK) == 0) return;
+  const int error = errno;
+  log_.line(str_cat("warning: ", d.door.name, ": sesame-helper cannot write ", dir, " (", std::strerror(error),
+                    "), so it cannot mark a used one-time sequence in ", d.one_time_sequences,
+                    ": the door's first open will disable it", read_write_hint(error, dir)));
 }
 
 OneTimeDoors::State* OneTimeDoors::find(std::uint32_t matcher_door) {

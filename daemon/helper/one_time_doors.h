@@ -51,6 +51,8 @@ class OneTimeDoors {
     bool awaiting_sniffer = false;
   };
   State* find(std::uint32_t matcher_door);
+  // Logs, with the drop-in that helps, when the door's file cannot be marked used.
+  void warn_if_unwritable(const ConfigDoor& d) const;
   // The update after `s` was marked used in `text` (the file's new content).
   OneTimeUpdate next(State& s, const std::string& text);
 

@@ -2,7 +2,8 @@
 // thread or the helper; the parent waits and exits 0 once the child is up (1 if the
 // child died first), so an init script's exit status means something. The child leaves
 // the terminal's session (setsid) and writes its pid file; its stdio goes to /dev/null
-// before the privilege drop (quiet), and the parent is told once it is ready.
+// before the privilege drop (quiet), and the parent is told once it is ready. When the
+// child exits, its pid file is removed, as knockd's is (see keep_pid_file in detach.cc).
 #pragma once
 
 #include <expected>
@@ -27,9 +28,12 @@ class Detached {
   void ready();
 
  private:
-  Detached(UniqueFd to_parent, UniqueFd null) : to_parent_(std::move(to_parent)), null_(std::move(null)) {}
+  Detached(UniqueFd to_parent, UniqueFd null, UniqueFd pid_file_keeper)
+      : to_parent_(std::move(to_parent)), null_(std::move(null)), pid_file_keeper_(std::move(pid_file_keeper)) {}
   UniqueFd to_parent_;
   UniqueFd null_;
+  // Open until this process exits: its end tells the keeper to remove the pid file.
+  UniqueFd pid_file_keeper_;
 };
 
 }  // namespace sesame

@@ -35,7 +35,7 @@ int set_option(int fd, int level, int name, const T& value) {
 
 }  // namespace
 
-std::expected<Ring, SysError> Ring::open(const RingOptions& options, std::span<const sock_filter> filter) {
+std::expected<Ring, SysError> Ring::open(const RingOptions& options, const KnockFilter& filter) {
   Ring r;
   r.interface_ = options.interface;
   r.framing_ = options.framing;
@@ -105,12 +105,9 @@ std::expected<Fanout, SysError> Ring::join_fanout(std::optional<Fanout> group,
   return created;
 }
 
-std::expected<void, SysError> Ring::attach_filter(std::span<const sock_filter> filter) {
-  // The doors' program reads Ethernet offsets; on a link without a link header it
-  // would drop every knock, so such a ring passes every frame and the parser decides.
-  static constexpr sock_filter kPassAll[] = {{BPF_RET | BPF_K, 0, 0, kBpfWholeFrame}};
-  if (framing_ == LinkFraming::kIp) filter = kPassAll;
-  if (set_option(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, fprog(filter)) != 0)
+std::expected<void, SysError> Ring::attach_filter(const KnockFilter& filter) {
+  const std::span<const sock_filter> program = framing_ == LinkFraming::kIp ? filter.ip_program : filter.program;
+  if (set_option(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, fprog(program)) != 0)
     return std::unexpected(sys_error(str_cat("setsockopt(SO_ATTACH_FILTER) on ", interface_)));
   return {};
 }

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "core/bpf_program.h"
 #include "core/config/config.h"        // kDefaultRingBlocks
 #include "daemon/sys/machine_probe.h"  // LinkFraming
 #include "daemon/sys/sys_error.h"
@@ -69,15 +70,16 @@ class Ring {
   // Opens the socket with `filter` attached before it is bound (so no unfiltered frame
   // is queued), maps the ring and binds to the interface, all protocols, outgoing
   // frames ignored. Needs CAP_NET_RAW. Fails with the call that failed.
-  static std::expected<Ring, SysError> open(const RingOptions& options, std::span<const sock_filter> filter);
+  static std::expected<Ring, SysError> open(const RingOptions& options, const KnockFilter& filter);
 
   // Joins `group`, or without one creates a group with a kernel-chosen id, installs
   // `program` as its PACKET_FANOUT_CBPF program and returns it for the other members.
   // Members join in worker order, so member i is worker i.
   std::expected<Fanout, SysError> join_fanout(std::optional<Fanout> group,
                                               std::span<const sock_filter> program);
-  // Replaces the socket filter atomically (SIGHUP); needs no privilege.
-  std::expected<void, SysError> attach_filter(std::span<const sock_filter> filter);
+  // Replaces the socket filter atomically (SIGHUP); needs no privilege. The ring takes
+  // the program for its framing (Ethernet, or IP-first).
+  std::expected<void, SysError> attach_filter(const KnockFilter& filter);
   // The kernel's counters since the last call.
   std::expected<RingStatistics, SysError> statistics();
 

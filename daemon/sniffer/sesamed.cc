@@ -131,24 +131,31 @@ void log_statistics(std::span<const std::unique_ptr<Worker>> workers, RingStatis
 
 // Every ring's socket filter, swapped in place.
 std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Worker>> workers,
-                                             std::span<const sock_filter> program) {
+                                             const KnockFilter& filter) {
   for (const auto& w : workers)
     for (Ring& r : w->rings())
-      if (auto ok = r.attach_filter(program); !ok) return ok;
+      if (auto ok = r.attach_filter(filter); !ok) return ok;
   return {};
 }
 
 // `next`'s kernel filter on every ring, then its matcher in every worker (which
-// forgets the knocks in progress). Fails with `running`'s filter back in place.
+// forgets the knocks in progress, or with `moved_on` only those at those matcher doors,
+// the one-time doors that moved to their next sequence). Fails with `running`'s filter
+// back in place.
 std::expected<void, std::string> put_in_force(const std::shared_ptr<const Ruleset>& next, const Ruleset& running,
-                                              std::span<const std::unique_ptr<Worker>> workers) {
-  if (auto ok = attach_filters(workers, next->filter.program); !ok) {
+                                              std::span<const std::unique_ptr<Worker>> workers,
+                                              std::span<const std::uint16_t> moved_on = {}) {
+  if (auto ok = attach_filters(workers, next->filter); !ok) {
     // Some rings may have the new filter already; the old rules need the old one. The
     // helper keeps the running generation's doors beside the new ones.
-    (void)attach_filters(workers, running.filter.program);
+    (void)attach_filters(workers, running.filter);
     return std::unexpected(format_sys_error(ok.error()));
   }
-  for (const auto& w : workers) w->reload(next);
+  for (const auto& w : workers)
+    if (moved_on.empty())
+      w->reload(next);
+    else
+      w->move_on(next, {moved_on.begin(), moved_on.end()});
   return {};
 }
 
@@ -256,7 +263,12 @@ std::shared_ptr<const Ruleset> follow_one_time_updates(const HelperClient& helpe
       log.line(str_cat("error: ", door.door.name, ": the next one-time sequence cannot be used: ", next.error()));
       continue;
     }
-    if (auto ok = put_in_force(*next, *running, workers); !ok) {
+    // Knocks in progress at other doors go on; knockd empties every source's here.
+    std::vector<std::uint16_t> moved_on;
+    for (std::size_t i = 0; i < running->doors.origins.size(); ++i)
+      if (running->doors.origins[i].config_door == running->doors.origins[u.door].config_door)
+        moved_on.push_back(static_cast<std::uint16_t>(i));
+    if (auto ok = put_in_force(*next, *running, workers, moved_on); !ok) {
       log.line(str_cat("error: ", door.door.name, ": ", ok.error()));
       continue;
     }
@@ -327,7 +339,10 @@ int run(int argc, char** argv) {
   Log log = std::move(*log_or);
   if (args->lookup)
     log.line("-l (lookup) accepted: sesamed never resolves host names, so knock lines carry addresses only");
-  if (args->debug) log.line("-D (debug) read as -v: wrong knocks are logged too; there is no per-packet dump");
+  if (args->debug)
+    log.line(str_cat("-D (debug): as -v, and a line for each frame that reaches the doors (its protocol, addresses, "
+                     "ports and TCP flags; at most ", std::to_string(LineBudget::kLinesPerSecond),
+                     " a second per worker, the rest counted)"));
   for (const ConfigDoor& d : config->doors)
     if (d.disabled) log.line(str_cat("error: door ", d.door.name, " disabled: ", disabled_reason(d)));
 
@@ -385,7 +400,7 @@ int run(int argc, char** argv) {
                                          .ifindex = i.index,
                                          .framing = i.framing,
                                          .block_count = ruleset->config.ring_blocks},
-                             ruleset->filter.program);
+                             ruleset->filter);
       if (!ring) return fail(log, format_sys_error(ring.error()));
       auto joined = ring->join_fanout(group, fanout);
       if (!joined) return fail(log, format_sys_error(joined.error()));
@@ -424,6 +439,7 @@ int run(int argc, char** argv) {
     auto worker = Worker::create(std::move(rings[w]), std::move(*loop), ruleset, log, table, args->ipv4_only,
                                  helper ? &*helper : nullptr);
     if (!worker) return fail(log, format_sys_error(worker.error()));
+    if (args->debug) (*worker)->log_packets();
     workers.push_back(std::move(*worker));
   }
 

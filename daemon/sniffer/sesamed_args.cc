@@ -132,7 +132,7 @@ std::string sesamed_usage() {
       "  -p, --pidfile FILE    with -d: write sesamed's pid there (default ", kDefaultPidFile, ")\n",
       "  -g, --logfile FILE    log to FILE (replaces the config's LogFile)\n"
       "  -v, --verbose         also log to stderr, including wrong knocks\n"
-      "  -D, --debug           as -v (sesame logs no per-packet dump)\n"
+      "  -D, --debug           as -v, and a line per packet that reaches the doors\n"
       "  -l, --lookup          accepted; sesamed never resolves names (logged at start)\n"
       "  -V, --version         print the version\n"
       "      --dry-run         detect and log knocks, change no firewall\n"

@@ -33,7 +33,7 @@ struct SesamedArgs {
   std::string state_dir{kDefaultStateDir};      // --state-dir: the helper's journal
   bool verbose = false;                        // -v: also log to stderr, and wrong knocks
   bool knockd_exact = false;                   // --knockd-exact: matching = "knockd"
-  bool debug = false;                          // -D: knockd's debug, read as -v
+  bool debug = false;                          // -D: knockd's debug: -v and per-packet lines
   bool daemon = false;                         // -d: detach
   std::string pid_file{kDefaultPidFile};       // -p: with -d
   std::optional<std::string> log_file;         // -g: replaces the config's LogFile

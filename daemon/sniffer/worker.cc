@@ -13,6 +13,7 @@
 #include "core/packet.h"
 #include "core/source_check.h"
 #include "core/str_cat.h"
+#include "daemon/sniffer/packet_line.h"
 
 namespace sesame {
 namespace {
@@ -140,6 +141,7 @@ void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
     ++counters_.source_rejects[std::to_underlying(*bad)];
     return;
   }
+  if (packet_budget_ && packet_budget_->take(now_ms_)) log_.line(packet_line(rings_[ring].interface(), *knock));
   if (knock->protocol == Protocol::kUdp && spa_gate_->listens_on(knock->dst_port)) {
     on_spa(*knock, frame.sec);
     return;
@@ -224,6 +226,12 @@ void Worker::tick() {
                         " lines/s per worker about first knocks, or as many about later stages: a "
                         "flood?); the statistics still count every knock"));
     }
+    if (const std::uint64_t packets = packet_budget_ ? packet_budget_->take_suppressed() : 0; packets != 0) {
+      counters_.lines_suppressed += packets;
+      log_.line(str_cat("-D: held back ", std::to_string(packets), " packet lines in the last ",
+                        std::to_string(kSummaryIntervalMs / 1000), " s (over ",
+                        std::to_string(LineBudget::kLinesPerSecond), " lines/s per worker)"));
+    }
   }
   publish();
 }
@@ -244,12 +252,20 @@ bool Worker::take_mail() {
   // Resets the eventfd so the next post wakes the poll again.
   [[maybe_unused]] const ssize_t n = read(control_.get(), &ignored, sizeof ignored);
   std::shared_ptr<const Ruleset> next;
+  std::optional<std::vector<std::uint16_t>> changed;
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) return false;
     next = std::move(pending_);
+    changed = std::exchange(pending_changed_, std::nullopt);
   }
-  if (next) start_detector(std::move(next));
+  if (next && changed) {
+    // The detector points into the old ruleset: moved to the new one before that goes.
+    detector_->rebase(next->matcher, *changed);
+    ruleset_ = std::move(next);
+  } else if (next) {
+    start_detector(std::move(next));
+  }
   return true;
 }
 
@@ -257,6 +273,22 @@ void Worker::reload(std::shared_ptr<const Ruleset> ruleset) {
   {
     const std::lock_guard lock(mutex_);
     pending_ = std::move(ruleset);
+    pending_changed_.reset();  // a reload starts afresh, even over a pending move_on
+  }
+  wake();
+}
+
+void Worker::move_on(std::shared_ptr<const Ruleset> ruleset, std::vector<std::uint16_t> changed) {
+  {
+    const std::lock_guard lock(mutex_);
+    // Rebased from the rules the worker runs: a pending reload stays a fresh start, and
+    // pending moves add up.
+    const bool reload_pending = pending_ && !pending_changed_;
+    pending_ = std::move(ruleset);
+    if (!reload_pending) {
+      if (!pending_changed_) pending_changed_.emplace();
+      pending_changed_->insert(pending_changed_->end(), changed.begin(), changed.end());
+    }
   }
   wake();
 }

@@ -42,10 +42,17 @@ class Worker {
   // From the main thread. The worker switches at its next wakeup; the new Detector
   // starts empty (knocks in progress are forgotten, as the doors may have changed).
   void reload(std::shared_ptr<const Ruleset> ruleset);
+  // From the main thread: a one-time door moved on. `ruleset` differs from the
+  // running one only in the sequences of the matcher doors `changed`; the worker keeps
+  // the knocks in progress at every other door (Detector::rebase) and its SPA gate.
+  void move_on(std::shared_ptr<const Ruleset> ruleset, std::vector<std::uint16_t> changed);
   // Whether the worker has taken the last reload's ruleset: every match it reports from
   // then on was made with it (and every earlier one was sent before this returns true).
   bool took_reload() const;
   void stop();
+  // -D: a line for each frame that reaches the matcher (packet_line), within a budget;
+  // call before run().
+  void log_packets() { packet_budget_.emplace(); }
   // Counters as of the worker's last tick (at most ~10 ms old).
   SnifferCounters counters() const;
   // For the main thread's filter swaps and PACKET_STATISTICS: both only issue
@@ -108,12 +115,14 @@ class Worker {
   LineBudget first_knock_budget_;
   LineBudget later_budget_;
   LineBudget spa_budget_;  // lines about refused SPA packets
+  std::optional<LineBudget> packet_budget_;  // -D's per-frame lines; none without -D
   std::uint64_t now_ms_ = 0;           // monotonic, read once per wakeup
   std::uint64_t last_summary_ms_ = 0;
 
   // Shared with the main thread.
   mutable std::mutex mutex_;
   std::shared_ptr<const Ruleset> pending_;
+  std::optional<std::vector<std::uint16_t>> pending_changed_;  // set by move_on
   bool stopping_ = false;
   SnifferCounters published_;
 };

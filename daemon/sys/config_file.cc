@@ -14,6 +14,7 @@
 #include "core/config/one_time_sequences.h"
 #include "core/str_cat.h"
 #include "daemon/sys/machine_probe.h"
+#include "daemon/sys/read_write_hint.h"
 
 namespace sesame {
 namespace {
@@ -105,8 +106,11 @@ std::expected<std::string, ConfigError> mark_one_time_sequence_used(const std::s
   // the new, never a torn write. It gets the old one's owner and mode before it is
   // visible, so a root-only file stays root-only.
   const std::string temporary = str_cat(path, ".sesame-tmp");
+  const std::string dir = directory_of(path);
   auto fail = [&](std::string_view what) {
-    const std::string message = str_cat("cannot mark a used sequence: ", what, ": ", errno_text(errno));
+    const int error = errno;
+    const std::string message =
+        str_cat("cannot mark a used sequence: ", what, ": ", errno_text(error), read_write_hint(error, dir));
     ::unlink(temporary.c_str());
     return std::unexpected(file_error(path, message));
   };
@@ -127,7 +131,6 @@ std::expected<std::string, ConfigError> mark_one_time_sequence_used(const std::s
     if (::fsync(fd.get()) != 0) return fail("fsync");
   }
   if (::rename(temporary.c_str(), path.c_str()) != 0) return fail("rename");
-  const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
   const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0)
     return std::unexpected(file_error(path, str_cat("cannot sync ", dir, ": ", errno_text(errno))));

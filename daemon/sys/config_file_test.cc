@@ -3,7 +3,10 @@
 #include "daemon/sys/config_file.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -158,6 +161,34 @@ TEST_F(ConfigFileTest, MarkingAMissingFileFails) {
   const auto r = mark_one_time_sequence_used((dir_ / "none").string(), Steps{{Protocol::kTcp, 1}});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().message, "No such file or directory");
+}
+
+// The unit's read-only system, as root meets it: the directory bind-mounted read-only
+// in a mount namespace of a child process. The error says which drop-in lets it write.
+TEST_F(ConfigFileTest, MarkingOnAReadOnlyMountNamesTheDropIn) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (a mount namespace)";
+  const std::string dir = dir_.string();
+  const std::string original = "1000,2000\n";
+  const std::string otp = write("ssh.otp", original);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount(dir.c_str(), dir.c_str(), nullptr, MS_BIND, nullptr) != 0 ||
+        ::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
+      ::_exit(77);
+    const auto r = mark_one_time_sequence_used(otp, Steps{{Protocol::kTcp, 1000}, {Protocol::kTcp, 2000}});
+    const bool named = !r && r.error().message.find("Read-only file system; if sesamed runs under systemd") !=
+                                 std::string::npos &&
+                       r.error().message.find("ReadWritePaths=" + dir + "\"") != std::string::npos;
+    ::_exit(named ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "no mount namespace here";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the error did not name the drop-in";
+  EXPECT_EQ(read(otp), original);
 }
 
 }  // namespace
