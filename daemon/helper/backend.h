@@ -55,6 +55,12 @@ class Backend {
   // open until their deadline (nft keeps its table, whose elements time out). Returns
   // once every command the backend started has ended.
   virtual void stop(bool keep);
+  // Opens from here to end_batch() may be applied together (nft: one transaction for
+  // all): open() then only records, and returns true. Every other call applies at once,
+  // after what is recorded. end_batch applies the recorded opens (none when `apply` is
+  // false) and returns the records of those the firewall did not open, logged.
+  virtual void begin_batch() {}
+  virtual std::vector<GrantRecord> end_batch(bool /*apply*/) { return {}; }
   // A backend that runs commands in the background (exec) collects the finished ones
   // here, on SIGCHLD and at next_deadline_in (milliseconds; nullopt: nothing runs).
   virtual void reap() {}

@@ -94,7 +94,30 @@ std::expected<void, std::string> Grants::start(Clock now) {
   return {};
 }
 
+void Grants::begin_batch() {
+  batching_ = true;
+  rules_->backend->begin_batch();
+}
+
+void Grants::end_batch() {
+  batching_ = false;
+  // Journal first, as for a single open: the firewall applies nothing the journal lacks.
+  const bool saved = !std::exchange(journal_due_, false) || save_journal();
+  const std::vector<GrantRecord> refused = rules_->backend->end_batch(saved);
+  for (const GrantRecord& r : refused) {
+    grants_.erase({r.door, r.source});
+    log_.line(str_cat(who(r), saved ? ": not opened, the firewall refused" : ": not opened, the journal could not be written",
+                      change_text(r, true)));
+  }
+  if (!refused.empty()) save_journal();
+}
+
 bool Grants::save_journal(const GrantRecord* extra) {
+  // In a batch, once at its end, with every grant the batch opened.
+  if (batching_) {
+    journal_due_ = true;
+    return true;
+  }
   std::vector<GrantRecord> all;
   for (const Grant& g : unclosed_) all.push_back(g.record);
   for (const auto& [key, grant] : grants_) all.push_back(grant.record);
@@ -246,6 +269,14 @@ void Grants::close(std::size_t door, const Address& source, const std::shared_pt
 }
 
 void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why) {
+  // The batch's opens are journalled and applied first: the close may be of one of them.
+  if (batching_) {
+    const Key key = it->first;
+    end_batch();
+    begin_batch();
+    it = grants_.find(key);
+    if (it == grants_.end()) return;  // its open was refused: nothing to close
+  }
   Grant grant = std::move(it->second);
   grants_.erase(it);
   const GrantRecord& record = grant.record;

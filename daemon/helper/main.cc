@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,7 @@
 #include "daemon/helper/grants.h"
 #include "daemon/helper/journal.h"
 #include "daemon/helper/peer.h"
+#include "daemon/helper/request_queue.h"
 #include "daemon/sys/log.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sys/seccomp.h"
@@ -60,6 +62,11 @@ constexpr std::string_view kUsage =
 
 constexpr std::array<int, 6> kHelperCapabilities{CAP_NET_ADMIN, CAP_NET_RAW,  CAP_DAC_OVERRIDE,
                                                   CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_CHOWN};
+
+// Messages read from the socket per round at most, before the queue is served.
+constexpr std::size_t kDrainPerRound = 4096;
+// How often the queue's statistics are logged, when they changed.
+constexpr std::uint64_t kQueueStatisticsMs = 10'000;
 
 int fail(std::string_view message) {
   std::fprintf(stderr, "sesame-helper: %.*s\n", static_cast<int>(message.size()), message.data());
@@ -250,11 +257,23 @@ int run(int argc, char** argv) {
   if (replay_lines_skipped)
     log.line(str_cat("warning: ", replays->path(), ": ", std::to_string(replay_lines_skipped),
                      " unreadable lines ignored"));
+  RequestQueue queue(log);
+  std::string queue_reported = queue.statistics();
+  std::uint64_t queue_reported_ms = monotonic_ms();
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();
     grants.expire(now);
     std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
+    // Queued requests are served as the open budget allows (see serve_queue below).
+    if (!queue.empty()) wait = std::min(wait.value_or(std::numeric_limits<std::uint64_t>::max()), grants.open_budget_wait(monotonic_ms()));
+    if (now - queue_reported_ms >= kQueueStatisticsMs) {
+      if (std::string line = queue.statistics(); line != queue_reported) {
+        log.line(str_cat("helper: ", line));
+        queue_reported = std::move(line);
+      }
+      queue_reported_ms = now;
+    }
     // Door commands the exec backend runs in the background: this generation's, and
     // those the one before the last reload may still run.
     for (const Generation* g : {current.get(), previous_generation.get()}) {
@@ -289,28 +308,57 @@ int run(int argc, char** argv) {
       log.line("helper: the sniffer closed its socket");
       break;
     }
-    if (fds[0].revents & (POLLIN | POLLERR)) {
-      // One byte more than a message, and MSG_TRUNC for the real length: a longer
-      // record is seen as such instead of being cut to size.
-      std::uint8_t buffer[kIpcMaxMessageSize + 1];
-      const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) {
-        log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
-        break;
-      }
+    auto handle = [&](std::span<const std::uint8_t> message) {
       HelperState state{.doors = current->doors, .grants = grants, .log = log, .now = clock_now(),
                         .config = &current->config, .replays = &*replays, .one_time = &*one_time,
                         .sniffer = peer.get(), .generation = current->id,
                         .previous = previous_generation ? &previous : nullptr, .reload = reload};
-      const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
-      if (!dispatch(std::span<const std::uint8_t>(buffer, size), state)) {
-        log.line("helper: dropping the sniffer");
+      if (dispatch(message, state)) return true;
+      log.line("helper: dropping the sniffer");
+      return false;
+    };
+    // Everything the socket holds goes into the queue (or, for what is not a request
+    // for one address, is handled now): the sniffer's sends never wait for a firewall
+    // command, and the queue decides fairly what is served.
+    bool stop = false;
+    for (std::size_t i = 0; i < kDrainPerRound && (fds[0].revents & (POLLIN | POLLERR)); ++i) {
+      // One byte more than a message, and MSG_TRUNC for the real length: a longer
+      // record is seen as such instead of being cut to size.
+      std::uint8_t buffer[kIpcMaxMessageSize + 1];
+      const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) break;
+      if (n <= 0) {
+        log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
+        stop = true;
+        break;
+      }
+      const std::span<const std::uint8_t> message(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
+      if (!queue.push(message, monotonic_ms()) && !handle(message)) {
         status = 1;
+        stop = true;
         break;
       }
     }
+    if (stop) break;
+    // Served while the open budget has a token, in the queue's order; nft applies the
+    // round's opens in one transaction. A backend without batches (ufw, exec) serves
+    // one request a round, so the socket is drained between its slow commands.
+    const bool batches = current->config.firewall == FirewallBackend::kNft;
+    grants.begin_batch();
+    while (!queue.empty() && grants.open_budget_wait(monotonic_ms()) == 0) {
+      const QueuedRequest request = *queue.pop();
+      if (!handle(request.message())) {
+        stop = true;
+        status = 1;
+        break;
+      }
+      if (!batches) break;
+    }
+    grants.end_batch();
+    if (stop) break;
   }
+  log.line(str_cat("helper: ", queue.statistics()));
   // Clean shutdown: nothing stays open (unless keep_grants_on_shutdown says so).
   grants.shutdown();
   log.line("helper: exiting");
