@@ -6,6 +6,9 @@
 // "new" and is served before the backlogged ("old") prefixes, one request, then joins
 // the old ones' round. A flood keeps its own prefixes backlogged, so a knocker whose
 // prefix is quiet waits for one request, not for a round through the flood's prefixes.
+// Unlike fq_codel, the newest new prefix goes first: a flood that starts from 256
+// prefixes at once makes them all new, and with ufw (a second a call on a busy host)
+// a knocker behind them would wait minutes.
 // The size is bounded: when full, a newcomer pushes out the oldest request of the
 // prefix with the most pending (fq_codel's drop from the fattest flow), or is dropped
 // itself if its own prefix is that one. Each drop is counted by reason.
@@ -77,7 +80,7 @@ class FairQueue {
     }
     pending_.emplace(source, std::move(request));
     auto [it, fresh] = prefixes_.try_emplace(prefix);
-    if (fresh) new_.push_back(prefix);
+    if (fresh) new_.push_front(prefix);
     else by_size_.erase({it->second.sources.size(), prefix});
     it->second.sources.push_back(source);
     by_size_.insert({it->second.sources.size(), prefix});
@@ -131,7 +134,7 @@ class FairQueue {
   std::map<Address, T> pending_;                       // one per source
   std::map<Address, Prefix> prefixes_;                 // those with a request pending
   std::set<std::pair<std::size_t, Address>> by_size_;  // (pending, prefix): the fullest last
-  std::deque<Address> new_;                            // prefixes not served since they had nothing pending
+  std::deque<Address> new_;                            // prefixes not served since they had nothing pending, newest first
   std::deque<Address> old_;                            // backlogged prefixes, in turn
 };
 

@@ -38,19 +38,30 @@ TEST(FairQueue, AQuietPrefixIsServedBeforeABackloggedFlood) {
   EXPECT_EQ(q.pop()->first, knocker);
 }
 
+// A flood that starts from many prefixes at once makes them all new: a knocker that
+// comes after them still goes first, not after one request of each.
+TEST(FairQueue, TheNewestQuietPrefixGoesFirst) {
+  FairQueue<int> q;
+  for (const Address& a : flood(1024)) q.push(a, 0);
+  const Address knocker = addr("198.18.0.2");
+  q.push(knocker, 1);
+  EXPECT_EQ(q.pop()->first, knocker);
+}
+
 // Backlogged prefixes share the service in turn: none gets a second request served
 // before every other has had one.
 TEST(FairQueue, BackloggedPrefixesAreServedInTurn) {
   FairQueue<int> q;
-  for (int i = 1; i <= 10; ++i) q.push(Address::v4(0xc6130100u + i), 0);  // 198.19.1.0/24: 10 sources
-  q.push(addr("198.19.2.1"), 0);
+  for (std::uint32_t i = 1; i <= 10; ++i) q.push(Address::v4(0xc6130100u + i), 0);  // 198.19.1.0/24: 10 sources
+  for (std::uint32_t i = 1; i <= 3; ++i) q.push(Address::v4(0xc6130200u + i), 0);  // 198.19.2.0/24: 3
   q.push(addr("198.19.3.1"), 0);
-  std::vector<Address> first_three;
-  for (int i = 0; i < 3; ++i) first_three.push_back(q.prefix_of(q.pop()->first));
-  EXPECT_EQ(first_three, (std::vector<Address>{addr("198.19.1.0"), addr("198.19.2.0"), addr("198.19.3.0")}));
-  // What is left is the /24 with ten.
+  std::vector<Address> served;
+  for (int i = 0; i < 7; ++i) served.push_back(q.prefix_of(q.pop()->first));
+  const Address p1 = addr("198.19.1.0"), p2 = addr("198.19.2.0"), p3 = addr("198.19.3.0");
+  // Newest new prefix first, then the old ones' round.
+  EXPECT_EQ(served, (std::vector<Address>{p3, p2, p1, p2, p1, p2, p1}));
   EXPECT_EQ(q.prefixes(), 1u);
-  EXPECT_EQ(q.size(), 9u);
+  EXPECT_EQ(q.size(), 7u);
 }
 
 TEST(FairQueue, ServesPrefixesByTheConfiguredLengths) {
@@ -103,7 +114,10 @@ TEST(FairQueue, TheFullestPrefixCannotGrowAFullQueue) {
   EXPECT_EQ(d->why, QueueDrop::kFull);
   EXPECT_EQ(d->source, addr("198.19.1.99"));
   EXPECT_EQ(q.size(), 4u);
-  EXPECT_EQ(q.pop()->first, addr("198.18.0.2"));
+  std::vector<Address> left;
+  while (auto r = q.pop()) left.push_back(r->first);
+  EXPECT_EQ(left, (std::vector<Address>{addr("198.19.1.1"), addr("198.18.0.2"), addr("198.19.1.2"),
+                                        addr("198.19.1.3")}));
 }
 
 TEST(FairQueue, DropReasonsHaveNames) {
