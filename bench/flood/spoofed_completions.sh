@@ -10,19 +10,23 @@
 # Prints the figures, the helper's queue statistics and the sniffer's failed sends.
 #
 # usage: spoofed_completions.sh [--backend nft|ufw] [--rate N] [--knocks N] [--wait S]
-#                               PATH/TO/sesamed PATH/TO/sesame-helper
+#                               [--expect N] PATH/TO/sesamed PATH/TO/sesame-helper
+#   --expect N: fail unless at least N real knocks opened within the wait (the ctest
+#   spoofed_completions_smoke: 3 knocks, all must open)
 #   (root; exits 77 to skip without root, namespaces, trafgen, knock or the backend)
 set -uo pipefail
 BACKEND=nft
 RATE=1000
 KNOCKS=10
 WAIT=3
+EXPECT=0
 while [ $# -gt 2 ]; do
   case $1 in
     --backend) BACKEND=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --knocks) KNOCKS=$2; shift 2 ;;
     --wait) WAIT=$2; shift 2 ;;
+    --expect) EXPECT=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -97,15 +101,24 @@ done
 wait "$TRAFGEN_PID"
 forget_pid "$TRAFGEN_PID"
 sent=$(tr -d '\r' <"$WORK/trafgen.out" | awk '$2 == "packets" && $3 == "outgoing" { print $1 }')
-stop_both
+# The helper closes every spoofed grant before it exits, one ufw call each: give it
+# the time that takes (stop_both waits 30 s).
+kill -TERM "$SESAMED_PID"
+wait_until 600 bash -c "! kill -0 $SESAMED_PID 2>/dev/null" || fail "sesamed did not stop on SIGTERM"
+wait "$SESAMED_PID" 2>/dev/null
+forget_pid "$SESAMED_PID"
 spoofed_opens=$(grep -c "198\.19\.[0-9]*\.[0-9]*: ssh: opened" "$LOG")
 echo "backend $BACKEND: $RATE spoofed completions/s for ${SECONDS_OF_FLOOD}s ($((${sent:-0} / 3)) sequences sent)"
 echo "real knocks: $KNOCKS ($in_flood during the flood), $opened opened within ${WAIT}s;" \
   "knock to open (ms): ${latencies[*]:-none}"
 matched=$(grep -o "statistics: frames.*" "$LOG" | tail -1 | sed -n 's/.*, opens \([0-9]*\),.*/\1/p')
+late=$(grep -c "198\.18\.0\.[0-9]*: ssh: opened" "$LOG")
+lost=$(grep -c "198\.18\.0\.[0-9]*: ssh: not opened" "$LOG")
+echo "real knocks opened by the end of the run: $late (sniffer's sends refused: $lost)"
 echo "sequences the sniffer matched: ${matched:-?}; spoofed sources opened: $spoofed_opens"
 grep -o "helper: queue .*" "$LOG" | tail -1
 grep -o "not sent to the helper [0-9]*" "$LOG" | tail -1 || echo "not sent to the helper 0"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$opened" -ge "$EXPECT" ] || fail "$opened real knocks opened, fewer than $EXPECT"
 cleanup_all() { [ "$BACKEND" = ufw ] && cleanup_ufw || cleanup; }
 finish cleanup_all

@@ -13,6 +13,7 @@
 
 #include "core/config/config.h"
 #include "daemon/helper/journal.h"
+#include "daemon/helper/spawn.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
@@ -65,6 +66,8 @@ class Backend {
   // here, on SIGCHLD and at next_deadline_in (milliseconds; nullopt: nothing runs).
   virtual void reap() {}
   virtual std::optional<std::uint64_t> next_deadline_in() const { return std::nullopt; }
+  // What the helper does while one of the backend's commands runs (see spawn_and_wait).
+  void set_while_waiting(WhileWaiting meanwhile) { while_waiting_ = std::move(meanwhile); }
 
  protected:
   Backend(const Config& config, const Log& log) : config_(config), log_(log) {}
@@ -74,6 +77,7 @@ class Backend {
 
   const Config& config_;
   const Log& log_;
+  WhileWaiting while_waiting_;
 };
 
 // The backend `kind`; `state_dir` holds its files (nft's table definition). config and

@@ -197,6 +197,46 @@ int run(int argc, char** argv) {
   std::optional<OneTimeDoors> one_time;
   one_time.emplace(current->config, current->doors, current->id, log);
 
+  // The sniffer's matches and SPA opens wait here for the firewall (request_queue.h).
+  RequestQueue queue(log);
+  // A message other than a request read while a firewall command ran: handled at the
+  // start of the next round, before anything read after it.
+  std::optional<std::vector<std::uint8_t>> deferred;
+  bool peer_gone = false;  // the socket closed or failed while a command ran (logged)
+  enum class Drained { kEmpty, kStopped, kClosed };
+  // Reads the socket until it is empty (or kDrainPerRound messages): requests go to the
+  // queue, anything else to `other`, which returns false to stop reading (the rest
+  // stays in the socket). kClosed: the socket closed or failed (logged).
+  auto drain = [&](auto&& other) {
+    for (std::size_t i = 0; i < kDrainPerRound; ++i) {
+      // One byte more than a message, and MSG_TRUNC for the real length: a longer
+      // record is seen as such instead of being cut to size.
+      std::uint8_t buffer[kIpcMaxMessageSize + 1];
+      const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return Drained::kEmpty;
+      if (n <= 0) {
+        log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
+        return Drained::kClosed;
+      }
+      const std::span<const std::uint8_t> message(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
+      if (!queue.push(message, monotonic_ms()) && !other(message)) return Drained::kStopped;
+    }
+    return Drained::kEmpty;
+  };
+  // While a firewall command runs (ufw: up to a second or more), the socket is still
+  // read into the queue, so the sniffer's sends do not fail for a full socket.
+  const WhileWaiting meanwhile{.fd = peer.get(), .ready = [&] {
+    if (deferred || peer_gone) return false;
+    const Drained d = drain([&](std::span<const std::uint8_t> m) {
+      deferred.emplace(m.begin(), m.end());
+      return false;
+    });
+    peer_gone = d == Drained::kClosed;
+    return d == Drained::kEmpty;
+  }};
+  current->backend->set_while_waiting(meanwhile);
+
   // logrotate's rename: the log file is opened again, here and (passed) in the sniffer.
   auto reopen_log = [&] {
     UniqueFd file;
@@ -233,6 +273,7 @@ int run(int argc, char** argv) {
         refused(*why);
       } else {
         previous_generation = std::exchange(current, std::move(*next));
+        current->backend->set_while_waiting(meanwhile);
         previous = {.id = previous_generation->id, .doors = &previous_generation->doors,
                     .rules = grant_rules(previous_generation)};
         grants.reload(grant_rules(current));
@@ -257,7 +298,6 @@ int run(int argc, char** argv) {
   if (replay_lines_skipped)
     log.line(str_cat("warning: ", replays->path(), ": ", std::to_string(replay_lines_skipped),
                      " unreadable lines ignored"));
-  RequestQueue queue(log);
   std::string queue_reported = queue.statistics();
   std::uint64_t queue_reported_ms = monotonic_ms();
   int status = 0;
@@ -266,7 +306,10 @@ int run(int argc, char** argv) {
     grants.expire(now);
     std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
     // Queued requests are served as the open budget allows (see serve_queue below).
-    if (!queue.empty()) wait = std::min(wait.value_or(std::numeric_limits<std::uint64_t>::max()), grants.open_budget_wait(monotonic_ms()));
+    if (!queue.empty())
+      wait = std::min(wait.value_or(std::numeric_limits<std::uint64_t>::max()),
+                      grants.open_budget_wait(monotonic_ms()));
+    if (deferred || peer_gone) wait = 0;
     if (now - queue_reported_ms >= kQueueStatisticsMs) {
       if (std::string line = queue.statistics(); line != queue_reported) {
         log.line(str_cat("helper: ", line));
@@ -317,33 +360,29 @@ int run(int argc, char** argv) {
       log.line("helper: dropping the sniffer");
       return false;
     };
-    // Everything the socket holds goes into the queue (or, for what is not a request
-    // for one address, is handled now): the sniffer's sends never wait for a firewall
-    // command, and the queue decides fairly what is served.
-    bool stop = false;
-    for (std::size_t i = 0; i < kDrainPerRound && (fds[0].revents & (POLLIN | POLLERR)); ++i) {
-      // One byte more than a message, and MSG_TRUNC for the real length: a longer
-      // record is seen as such instead of being cut to size.
-      std::uint8_t buffer[kIpcMaxMessageSize + 1];
-      const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
-      if (n <= 0) {
-        log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
-        stop = true;
-        break;
-      }
-      const std::span<const std::uint8_t> message(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
-      if (!queue.push(message, monotonic_ms()) && !handle(message)) {
+    // What a firewall command's wait read and could not queue comes first.
+    if (deferred) {
+      const std::vector<std::uint8_t> message = std::move(*deferred);
+      deferred.reset();
+      if (!handle(message)) {
         status = 1;
-        stop = true;
         break;
       }
     }
-    if (stop) break;
+    if (peer_gone) break;
+    // Everything the socket holds goes into the queue (or, for what is not a request
+    // for one address, is handled now): the sniffer's sends never wait for a firewall
+    // command, and the queue decides fairly what is served.
+    if (fds[0].revents & (POLLIN | POLLERR)) {
+      const Drained d = drain([&](std::span<const std::uint8_t> m) { return handle(m); });
+      if (d == Drained::kStopped) status = 1;
+      if (d != Drained::kEmpty) break;
+    }
+    bool stop = false;
     // Served while the open budget has a token, in the queue's order; nft applies the
     // round's opens in one transaction. A backend without batches (ufw, exec) serves
-    // one request a round, so the socket is drained between its slow commands.
+    // one request a round: a reload or confirmation read during its slow command is
+    // handled before the next.
     const bool batches = current->config.firewall == FirewallBackend::kNft;
     grants.begin_batch();
     while (!queue.empty() && grants.open_budget_wait(monotonic_ms()) == 0) {
