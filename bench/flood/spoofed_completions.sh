@@ -10,7 +10,8 @@
 # Prints the figures, the helper's queue statistics and the sniffer's failed sends.
 #
 # usage: spoofed_completions.sh [--backend nft|ufw] [--rate N] [--knocks N] [--wait S]
-#                               [--expect N] PATH/TO/sesamed PATH/TO/sesame-helper
+#                               [--expect N] [--keep-log FILE] PATH/TO/sesamed PATH/TO/sesame-helper
+#   --keep-log FILE: a copy of sesamed's log (both processes' lines) for a closer look
 #   --expect N: fail unless at least N real knocks opened within the wait (the ctest
 #   spoofed_completions_smoke: 3 knocks, all must open)
 #   (root; exits 77 to skip without root, namespaces, trafgen, knock or the backend)
@@ -20,6 +21,7 @@ RATE=1000
 KNOCKS=10
 WAIT=3
 EXPECT=0
+KEEP_LOG=""
 while [ $# -gt 2 ]; do
   case $1 in
     --backend) BACKEND=$2; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 2 ]; do
     --knocks) KNOCKS=$2; shift 2 ;;
     --wait) WAIT=$2; shift 2 ;;
     --expect) EXPECT=$2; shift 2 ;;
+    --keep-log) KEEP_LOG=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -119,6 +122,7 @@ echo "sequences the sniffer matched: ${matched:-?}; spoofed sources opened: $spo
 grep -o "helper: queue .*" "$LOG" | tail -1
 grep -o "not sent to the helper [0-9]*" "$LOG" | tail -1 || echo "not sent to the helper 0"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$KEEP_LOG" ] || cp "$LOG" "$KEEP_LOG"
 [ "$opened" -ge "$EXPECT" ] || fail "$opened real knocks opened, fewer than $EXPECT"
 cleanup_all() { [ "$BACKEND" = ufw ] && cleanup_ufw || cleanup; }
 finish cleanup_all

@@ -305,7 +305,7 @@ int run(int argc, char** argv) {
     const std::uint64_t now = monotonic_ms();
     grants.expire(now);
     std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
-    // Queued requests are served as the open budget allows (see serve_queue below).
+    // Queued requests are served as the open budget allows (the serving loop below).
     if (!queue.empty())
       wait = std::min(wait.value_or(std::numeric_limits<std::uint64_t>::max()),
                       grants.open_budget_wait(monotonic_ms()));
