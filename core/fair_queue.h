@@ -2,13 +2,13 @@
 // turn between source prefixes (/24 for IPv4, /56 for IPv6), so that a flood from many
 // addresses in other prefixes cannot starve one knocker's prefix.
 //
-// Served as fq_codel serves flows: a prefix with nothing pending that gets a request is
-// "new" and is served before the backlogged ("old") prefixes, one request, then joins
-// the old ones' round. A flood keeps its own prefixes backlogged, so a knocker whose
-// prefix is quiet waits for one request, not for a round through the flood's prefixes.
-// Unlike fq_codel, the newest new prefix goes first: a flood that starts from 256
-// prefixes at once makes them all new, and with ufw (a second a call on a busy host)
-// a knocker behind them would wait minutes.
+// The lightest prefix goes first: the one that sent the fewest requests since it last
+// had none pending (every push counts, kept or not); prefixes that sent as many are
+// served in turn, one request each. A knocker's prefix has sent one; a flood's
+// prefixes, spoofing from each many times a second, have sent more, whether they are
+// backlogged together or walked through one after another. (Round-robin or fq_codel's
+// new-flows-first lose here: a flood that walks through fresh /24s makes a new flow
+// every quarter second, more than ufw serves.)
 // The size is bounded: when full, a newcomer pushes out the oldest request of the
 // prefix with the most pending (fq_codel's drop from the fattest flow), or is dropped
 // itself if its own prefix is that one. Each drop is counted by reason.
@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "core/address.h"
@@ -64,11 +65,14 @@ class FairQueue {
   // Queues `request` from `source`; returns what was dropped for it, if anything (the
   // request itself when why is kFull).
   std::optional<Dropped> push(const Address& source, T request) {
-    if (auto it = pending_.find(source); it != pending_.end()) {
-      it->second = std::move(request);  // keeps its place in its prefix's turn
-      return Dropped{QueueDrop::kReplaced, source};
-    }
     const Address prefix = prefix_of(source);
+    if (auto own = prefixes_.find(prefix); own != prefixes_.end()) {
+      reorder(own, [](Prefix& p) { ++p.arrivals; });
+      if (auto it = pending_.find(source); it != pending_.end()) {
+        it->second = std::move(request);  // keeps its place in its prefix's turn
+        return Dropped{QueueDrop::kReplaced, source};
+      }
+    }
     std::optional<Dropped> dropped;
     if (pending_.size() >= limits_.max_pending) {
       if (limits_.max_pending == 0) return Dropped{QueueDrop::kFull, source};
@@ -80,22 +84,25 @@ class FairQueue {
     }
     pending_.emplace(source, std::move(request));
     auto [it, fresh] = prefixes_.try_emplace(prefix);
-    if (fresh) new_.push_front(prefix);
-    else by_size_.erase({it->second.sources.size(), prefix});
+    if (fresh) {
+      it->second = Prefix{.sources = {}, .arrivals = 1, .turn = ++turns_};
+      order_.insert(order_key(it));
+    } else {
+      by_size_.erase({it->second.sources.size(), prefix});
+    }
     it->second.sources.push_back(source);
     by_size_.insert({it->second.sources.size(), prefix});
     return dropped;
   }
 
-  // The next request to serve and its source: new prefixes first, then the old ones in
-  // turn; nullopt when nothing is pending.
+  // The next request to serve and its source, from the lightest prefix (see above);
+  // nullopt when nothing is pending.
   std::optional<std::pair<Address, T>> pop() {
-    std::deque<Address>& turn = new_.empty() ? old_ : new_;
-    if (turn.empty()) return std::nullopt;
-    const Address prefix = turn.front();
-    turn.pop_front();
+    if (order_.empty()) return std::nullopt;
+    const Address prefix = std::get<2>(*order_.begin());
     auto served = take_oldest(prefix);
-    if (prefixes_.contains(prefix)) old_.push_back(prefix);
+    // Its next request waits for the others that sent as many.
+    if (auto it = prefixes_.find(prefix); it != prefixes_.end()) reorder(it, [&](Prefix& p) { p.turn = ++turns_; });
     return served;
   }
 
@@ -110,19 +117,32 @@ class FairQueue {
  private:
   struct Prefix {
     std::deque<Address> sources;  // in arrival order
+    std::uint64_t arrivals = 0;   // pushes since it last had nothing pending
+    std::uint64_t turn = 0;       // when it last joined the turn (created or served)
   };
+  using Prefixes = std::map<Address, Prefix>;
+  using OrderKey = std::tuple<std::uint64_t, std::uint64_t, Address>;  // arrivals, turn, prefix
+
+  static OrderKey order_key(typename Prefixes::iterator it) {
+    return {it->second.arrivals, it->second.turn, it->first};
+  }
+  template <class Change>
+  void reorder(typename Prefixes::iterator it, Change change) {
+    order_.erase(order_key(it));
+    change(it->second);
+    order_.insert(order_key(it));
+  }
 
   // Removes the oldest request of `prefix` (which has one); a prefix left empty is
-  // forgotten, and leaves the turn lists.
+  // forgotten, its arrivals with it.
   std::pair<Address, T> take_oldest(const Address& prefix) {
     auto it = prefixes_.find(prefix);
     by_size_.erase({it->second.sources.size(), prefix});
     const Address source = it->second.sources.front();
     it->second.sources.pop_front();
     if (it->second.sources.empty()) {
+      order_.erase(order_key(it));
       prefixes_.erase(it);
-      std::erase(new_, prefix);
-      std::erase(old_, prefix);
     } else {
       by_size_.insert({it->second.sources.size(), prefix});
     }
@@ -132,10 +152,10 @@ class FairQueue {
 
   FairQueueLimits limits_;
   std::map<Address, T> pending_;                       // one per source
-  std::map<Address, Prefix> prefixes_;                 // those with a request pending
+  Prefixes prefixes_;                                  // those with a request pending
   std::set<std::pair<std::size_t, Address>> by_size_;  // (pending, prefix): the fullest last
-  std::deque<Address> new_;                            // prefixes not served since they had nothing pending, newest first
-  std::deque<Address> old_;                            // backlogged prefixes, in turn
+  std::set<OrderKey> order_;                           // the next to serve first
+  std::uint64_t turns_ = 0;
 };
 
 }  // namespace sesame
