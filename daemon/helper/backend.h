@@ -60,6 +60,7 @@ class Backend {
   // all): open() then only records, and returns true. Every other call applies at once,
   // after what is recorded. end_batch applies the recorded opens (none when `apply` is
   // false) and returns the records of those the firewall did not open, logged.
+  virtual bool batches() const { return false; }
   virtual void begin_batch() {}
   virtual std::vector<GrantRecord> end_batch(bool /*apply*/) { return {}; }
   // A backend that runs commands in the background (exec) collects the finished ones

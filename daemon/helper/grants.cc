@@ -95,29 +95,25 @@ std::expected<void, std::string> Grants::start(Clock now) {
 }
 
 void Grants::begin_batch() {
-  batching_ = true;
-  rules_->backend->begin_batch();
+  batching_ = rules_->backend->batches();
+  if (batching_) rules_->backend->begin_batch();
 }
 
 void Grants::end_batch() {
-  batching_ = false;
+  if (!std::exchange(batching_, false)) return;
   // Journal first, as for a single open: the firewall applies nothing the journal lacks.
   const bool saved = !std::exchange(journal_due_, false) || save_journal();
   const std::vector<GrantRecord> refused = rules_->backend->end_batch(saved);
   for (const GrantRecord& r : refused) {
     grants_.erase({r.door, r.source});
-    log_.line(str_cat(who(r), saved ? ": not opened, the firewall refused" : ": not opened, the journal could not be written",
+    log_.line(str_cat(who(r), saved ? ": not opened, the firewall refused"
+                                    : ": not opened, the journal could not be written",
                       change_text(r, true)));
   }
   if (!refused.empty()) save_journal();
 }
 
 bool Grants::save_journal(const GrantRecord* extra) {
-  // In a batch, once at its end, with every grant the batch opened.
-  if (batching_) {
-    journal_due_ = true;
-    return true;
-  }
   std::vector<GrantRecord> all;
   for (const Grant& g : unclosed_) all.push_back(g.record);
   for (const auto& [key, grant] : grants_) all.push_back(grant.record);
@@ -190,8 +186,11 @@ void Grants::open_with(const std::shared_ptr<const GrantRules>& under, std::size
   if (!admit(record, now.monotonic_ms)) return;
   make_room(d.door.name);
   // Journal first: a crash between here and the firewall leaves a record whose close
-  // is harmless.
-  if (!save_journal(&record)) {
+  // is harmless. In a batch of this backend's, the journal is written once, at
+  // end_batch, before the backend applies the batch; any other backend opens now.
+  if (batching_ && &backend == rules_->backend) {
+    journal_due_ = true;
+  } else if (!save_journal(&record)) {
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }

@@ -94,9 +94,10 @@ class Grants {
             std::uint32_t seconds, const std::shared_ptr<const GrantRules>& rules = {});
   // The door's close sequence: closes the grant if it is open (`rules` as for open).
   void close(std::size_t door, const Address& source, const std::shared_ptr<const GrantRules>& rules = {});
-  // Opens from here to end_batch() are journalled once, at end_batch, before the
-  // current backend applies them together (nft: one transaction); those the firewall
-  // refused are forgotten again. Closes still apply at once.
+  // With a backend that batches (nft), the current generation's opens from here to
+  // end_batch() are journalled once, at end_batch, before the backend applies them
+  // together (one transaction); those the firewall refused are forgotten again. A
+  // close applies the batch first. With any other backend, nothing changes.
   void begin_batch();
   void end_batch();
   // Milliseconds until the limiter's budget for all sources has a token (0: now). The
@@ -158,7 +159,7 @@ class Grants {
   CountedLines refusals_;
   CountedLines reknocks_;
   bool batching_ = false;
-  bool journal_due_ = false;  // a batch changed the grants: end_batch writes the journal
+  bool journal_due_ = false;  // a batch opened grants: end_batch writes the journal first
 };
 
 }  // namespace sesame

@@ -48,6 +48,7 @@ class RecordingBackend final : public Backend {
   }
   void close_leftover(const GrantRecord& r) override { note(str_cat("leftover ", r.door, " ", r.source.to_string())); }
   void stop(bool keep) override { note(keep ? "stop keep" : "stop"); }
+  bool batches() const override { return batches_; }
   void begin_batch() override { batching_ = true; }
   std::vector<GrantRecord> end_batch(bool apply) override {
     batching_ = false;
@@ -60,6 +61,7 @@ class RecordingBackend final : public Backend {
   std::vector<std::string> take() { return std::exchange(calls_, {}); }
   // Calls whose text starts with one of these fail, as a refusing firewall's would.
   std::vector<std::string> failing;
+  bool batches_ = true;  // as nft; false: as ufw and exec
 
  private:
   bool note(std::string call) {
@@ -159,6 +161,20 @@ TEST_F(GrantsTest, ABatchIsJournalledBeforeTheBackendAppliesIt) {
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].source, c);
   EXPECT_NE(log_text().find("2001:2::3: timed: not opened, the firewall refused"), std::string::npos);
+}
+
+// ufw does not batch: in the helper's round each open is journalled before it applies,
+// as outside one (a kill -9 between the two must leave the rule journalled).
+TEST_F(GrantsTest, ABackendWithoutBatchesJournalsEachOpenFirst) {
+  backend_->batches_ = false;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  grants_->begin_batch();
+  grants_->open(0, kA, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  EXPECT_EQ(backend_->take(), (Calls{"open 0 198.18.0.2 10s"}));
+  EXPECT_EQ(journal().size(), 1u);
+  grants_->end_batch();
+  EXPECT_TRUE(backend_->take().empty());
 }
 
 TEST_F(GrantsTest, OpenCoalesceAndExpire) {

@@ -383,7 +383,7 @@ int run(int argc, char** argv) {
     // round's opens in one transaction. A backend without batches (ufw, exec) serves
     // one request a round: a reload or confirmation read during its slow command is
     // handled before the next.
-    const bool batches = current->config.firewall == FirewallBackend::kNft;
+    const bool batches = current->backend->batches();
     grants.begin_batch();
     while (!queue.empty() && grants.open_budget_wait(monotonic_ms()) == 0) {
       const QueuedRequest request = *queue.pop();

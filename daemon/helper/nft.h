@@ -72,6 +72,7 @@ class NftBackend final : public Backend {
   // A batch's opens go to nft in one transaction (nft -f, one process); if it fails,
   // each is tried on its own, so that one refused element does not refuse the others.
   // Grants ends a batch before it closes anything, so a close never overtakes an open.
+  bool batches() const override { return true; }
   void begin_batch() override { batching_ = true; }
   std::vector<GrantRecord> end_batch(bool apply) override;
 
