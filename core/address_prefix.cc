@@ -1,6 +1,8 @@
 // AddressPrefix over Address's 16-byte form, where an IPv4 prefix is an IPv4-mapped one.
 #include "core/address_prefix.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 namespace sesame {
@@ -41,6 +43,16 @@ bool AddressPrefix::contains(const Address& a) const {
 std::string AddressPrefix::to_string() const {
   const bool v4 = base_.is_v4() && bits_ >= kMappedBits;
   return base_.to_string() + "/" + std::to_string(v4 ? bits_ - kMappedBits : bits_);
+}
+
+Address network_of(const Address& a, unsigned bits) {
+  const unsigned kept_bits = a.is_v4() ? kMappedBits + std::min(bits, 32u) : std::min(bits, 128u);
+  std::array<std::uint8_t, 16> bytes = a.bytes();
+  for (unsigned i = 0; i < 16; ++i) {
+    const unsigned kept = kept_bits > i * 8 ? std::min(kept_bits - i * 8, 8u) : 0;
+    bytes[i] &= static_cast<std::uint8_t>(0xff00u >> kept);
+  }
+  return Address::v6(bytes);
 }
 
 }  // namespace sesame

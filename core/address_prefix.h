@@ -26,4 +26,8 @@ class AddressPrefix {
   std::uint8_t bits_ = 0;  // over the 16-byte form: IPv4's /n is 96 + n
 };
 
+// The first address of `a`'s /bits network, bits counted in a's own family (0-32 for
+// IPv4, 0-128 for IPv6; more keeps every bit): the key that groups a prefix's sources.
+Address network_of(const Address& a, unsigned bits);
+
 }  // namespace sesame

@@ -32,5 +32,12 @@ TEST(AddressPrefix, RejectsHostBitsAndBadLengths) {
   EXPECT_FALSE(AddressPrefix::parse("example.com/8"));
 }
 
+TEST(AddressPrefix, NetworkOfKeepsThePrefixBitsOfItsFamily) {
+  EXPECT_EQ(network_of(addr("198.19.7.200"), 24), addr("198.19.7.0"));
+  EXPECT_EQ(network_of(addr("198.19.7.200"), 40), addr("198.19.7.200"));
+  EXPECT_EQ(network_of(addr("2001:2:0:1234:5::1"), 56), addr("2001:2:0:1200::"));
+  EXPECT_EQ(network_of(addr("2001:2::1"), 0), addr("::"));
+}
+
 }  // namespace
 }  // namespace sesame

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/address_prefix.h"
+
 namespace sesame {
 
 void OpenLimiter::forget_full(std::uint64_t now_ms) {
@@ -10,14 +12,7 @@ void OpenLimiter::forget_full(std::uint64_t now_ms) {
 }
 
 Address OpenLimiter::bucket_key(const Address& source) const {
-  if (source.is_v4()) return source;
-  std::array<std::uint8_t, 16> bytes = source.bytes();
-  const unsigned bits = std::min<unsigned>(limits_.ipv6_prefix_length, 128);
-  for (unsigned i = 0; i < 16; ++i) {
-    const unsigned kept = bits > i * 8 ? std::min(bits - i * 8, 8u) : 0;
-    bytes[i] &= static_cast<std::uint8_t>(0xff00u >> kept);
-  }
-  return Address::v6(bytes);
+  return source.is_v4() ? source : network_of(source, limits_.ipv6_prefix_length);
 }
 
 OpenVerdict OpenLimiter::admit(const Address& address, std::uint64_t now_ms) {

@@ -54,6 +54,8 @@ class OpenLimiter {
   // bucket of their ipv6_prefix_length prefix.
   OpenVerdict admit(const Address& source, std::uint64_t now_ms);
   std::size_t sources() const { return sources_.size(); }
+  // Milliseconds until the bucket for all sources has a token (0: it has one now).
+  std::uint64_t global_wait(std::uint64_t now_ms) const { return global_.wait(now_ms); }
 
  private:
   void forget_full(std::uint64_t now_ms);

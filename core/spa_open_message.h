@@ -25,6 +25,9 @@ inline constexpr std::size_t kSpaOpenMessageSize = 140;
 // The largest message the helper reads: a long log line's (core/log_line_message.h).
 inline constexpr std::size_t kIpcMaxMessageSize = std::max(kSpaOpenMessageSize, kLogLineMessageMaxSize);
 static_assert(kIpcMaxMessageSize >= kIpcMessageSize, "the helper's buffer must hold every message");
+// The largest request the helper queues for the firewall (a match or an SPA open): a
+// queued request keeps this much, not a log line's kilobyte.
+inline constexpr std::size_t kIpcMaxRequestSize = std::max(kSpaOpenMessageSize, kIpcMessageSize);
 
 struct SpaOpenReport {
   ConfigGeneration generation = 0;  // the config the door index belongs to

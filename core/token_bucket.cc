@@ -26,4 +26,10 @@ bool TokenBucket::full_at(std::uint64_t now_ms) const {
   return tokens_ + earned >= burst_;
 }
 
+std::uint64_t TokenBucket::wait(std::uint64_t now_ms) const {
+  if (tokens_ > 0) return 0;
+  const std::uint64_t next = last_ms_ + interval_ms_;
+  return next > now_ms ? next - now_ms : 0;
+}
+
 }  // namespace sesame

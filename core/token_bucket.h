@@ -15,6 +15,8 @@ class TokenBucket {
   bool take(std::uint64_t now_ms);
   // Whether the bucket would be full at now_ms: it then holds nothing worth keeping.
   bool full_at(std::uint64_t now_ms) const;
+  // Milliseconds from now_ms until take() would succeed (0: now).
+  std::uint64_t wait(std::uint64_t now_ms) const;
 
  private:
   void refill(std::uint64_t now_ms);

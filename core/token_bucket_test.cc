@@ -32,5 +32,18 @@ TEST(TokenBucket, TimeGoingBackwardsEarnsNothing) {
   EXPECT_TRUE(b.take(5100));
 }
 
+// What the helper's queue waits for before it serves the next open.
+TEST(TokenBucket, WaitIsTheTimeToTheNextToken) {
+  TokenBucket b(2, 100);
+  EXPECT_EQ(b.wait(1000), 0u);
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_TRUE(b.take(1000));
+  EXPECT_EQ(b.wait(1000), 100u);
+  EXPECT_EQ(b.wait(1060), 40u);
+  EXPECT_EQ(b.wait(1100), 0u);
+  EXPECT_TRUE(b.take(1100));
+  EXPECT_EQ(b.wait(1150), 50u);
+}
+
 }  // namespace
 }  // namespace sesame

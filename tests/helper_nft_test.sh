@@ -60,7 +60,7 @@ sleep_until_us() {
   [ "$left_us" -le 0 ] || sleep "$((left_us / 1000000)).$(printf %06d $((left_us % 1000000)))"
 }
 after_first_open() {
-  srv nft list set inet sesame door0_v4 | grep -q "198.18.0.2 . tcp . $PORT timeout ${OPEN_FOR}s" &&
+  srv nft list set inet sesame door0_v4 | grep "198.18.0.2 . tcp . $PORT timeout ${OPEN_FOR}s" >/dev/null &&
     ok "element carries the kernel timeout" || fail "element without a ${OPEN_FOR}s timeout"
   sleep_until_us $((FIRST_OPEN_US + 1500000))
 }

@@ -30,7 +30,7 @@ bool Backend::adopt(std::size_t, const GrantRecord&, std::uint32_t) { return tru
 void Backend::stop(bool) {}
 
 bool Backend::run(const std::vector<std::string>& argv) const {
-  auto result = spawn_and_wait(argv, kCommandTimeout);
+  auto result = spawn_and_wait(argv, kCommandTimeout, while_waiting_.ready ? &while_waiting_ : nullptr);
   if (!result) {
     log_.line(str_cat("error: ", join(argv), ": ", format_sys_error(result.error())));
     return false;

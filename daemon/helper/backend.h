@@ -13,6 +13,7 @@
 
 #include "core/config/config.h"
 #include "daemon/helper/journal.h"
+#include "daemon/helper/spawn.h"
 #include "daemon/sys/log.h"
 
 namespace sesame {
@@ -55,10 +56,19 @@ class Backend {
   // open until their deadline (nft keeps its table, whose elements time out). Returns
   // once every command the backend started has ended.
   virtual void stop(bool keep);
+  // Opens from here to end_batch() may be applied together (nft: one transaction for
+  // all): open() then only records, and returns true. Every other call applies at once,
+  // after what is recorded. end_batch applies the recorded opens (none when `apply` is
+  // false) and returns the records of those the firewall did not open, logged.
+  virtual bool batches() const { return false; }
+  virtual void begin_batch() {}
+  virtual std::vector<GrantRecord> end_batch(bool /*apply*/) { return {}; }
   // A backend that runs commands in the background (exec) collects the finished ones
   // here, on SIGCHLD and at next_deadline_in (milliseconds; nullopt: nothing runs).
   virtual void reap() {}
   virtual std::optional<std::uint64_t> next_deadline_in() const { return std::nullopt; }
+  // What the helper does while one of the backend's commands runs (see spawn_and_wait).
+  void set_while_waiting(WhileWaiting meanwhile) { while_waiting_ = std::move(meanwhile); }
 
  protected:
   Backend(const Config& config, const Log& log) : config_(config), log_(log) {}
@@ -68,6 +78,7 @@ class Backend {
 
   const Config& config_;
   const Log& log_;
+  WhileWaiting while_waiting_;
 };
 
 // The backend `kind`; `state_dir` holds its files (nft's table definition). config and

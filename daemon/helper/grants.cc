@@ -94,6 +94,25 @@ std::expected<void, std::string> Grants::start(Clock now) {
   return {};
 }
 
+void Grants::begin_batch() {
+  batching_ = rules_->backend->batches();
+  if (batching_) rules_->backend->begin_batch();
+}
+
+void Grants::end_batch() {
+  if (!std::exchange(batching_, false)) return;
+  // Journal first, as for a single open: the firewall applies nothing the journal lacks.
+  const bool saved = !std::exchange(journal_due_, false) || save_journal();
+  const std::vector<GrantRecord> refused = rules_->backend->end_batch(saved);
+  for (const GrantRecord& r : refused) {
+    grants_.erase({r.door, r.source});
+    log_.line(str_cat(who(r), saved ? ": not opened, the firewall refused"
+                                    : ": not opened, the journal could not be written",
+                      change_text(r, true)));
+  }
+  if (!refused.empty()) save_journal();
+}
+
 bool Grants::save_journal(const GrantRecord* extra) {
   std::vector<GrantRecord> all;
   for (const Grant& g : unclosed_) all.push_back(g.record);
@@ -167,8 +186,11 @@ void Grants::open_with(const std::shared_ptr<const GrantRules>& under, std::size
   if (!admit(record, now.monotonic_ms)) return;
   make_room(d.door.name);
   // Journal first: a crash between here and the firewall leaves a record whose close
-  // is harmless.
-  if (!save_journal(&record)) {
+  // is harmless. In a batch of this backend's, the journal is written once, at
+  // end_batch, before the backend applies the batch; any other backend opens now.
+  if (batching_ && &backend == rules_->backend) {
+    journal_due_ = true;
+  } else if (!save_journal(&record)) {
     log_.line(str_cat(who(record), ": not opened, the journal could not be written"));
     return;
   }
@@ -246,6 +268,14 @@ void Grants::close(std::size_t door, const Address& source, const std::shared_pt
 }
 
 void Grants::close_grant(std::map<Key, Grant>::iterator it, std::string_view why) {
+  // The batch's opens are journalled and applied first: the close may be of one of them.
+  if (batching_) {
+    const Key key = it->first;
+    end_batch();
+    begin_batch();
+    it = grants_.find(key);
+    if (it == grants_.end()) return;  // its open was refused: nothing to close
+  }
   Grant grant = std::move(it->second);
   grants_.erase(it);
   const GrantRecord& record = grant.record;

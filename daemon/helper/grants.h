@@ -94,6 +94,16 @@ class Grants {
             std::uint32_t seconds, const std::shared_ptr<const GrantRules>& rules = {});
   // The door's close sequence: closes the grant if it is open (`rules` as for open).
   void close(std::size_t door, const Address& source, const std::shared_ptr<const GrantRules>& rules = {});
+  // With a backend that batches (nft), the current generation's opens from here to
+  // end_batch() are journalled once, at end_batch, before the backend applies them
+  // together (one transaction); those the firewall refused are forgotten again. A
+  // close applies the batch first. With any other backend, nothing changes.
+  void begin_batch();
+  void end_batch();
+  // Milliseconds until the limiter's budget for all sources has a token (0: now). The
+  // helper serves its queue at that pace, so the budget goes to the queue's fair order
+  // rather than to whoever sends most.
+  std::uint64_t open_budget_wait(std::uint64_t now_ms) const { return limiter_.global_wait(now_ms); }
   // Closes every grant whose time has come.
   void expire(std::uint64_t now_ms);
   // Clean shutdown: closes every grant (with keep_grants_on_shutdown, every grant
@@ -148,6 +158,8 @@ class Grants {
   OpenLimiter limiter_;
   CountedLines refusals_;
   CountedLines reknocks_;
+  bool batching_ = false;
+  bool journal_due_ = false;  // a batch opened grants: end_batch writes the journal first
 };
 
 }  // namespace sesame

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "core/str_cat.h"
 #include "daemon/sys/host_prefixes.h"
@@ -25,6 +26,10 @@ class RecordingBackend final : public Backend {
   bool start() override { return note("start"); }
   bool tracks(std::size_t door, const Address&) const override { return config_.doors[door].open_for != 0u; }
   bool open(std::size_t door, const GrantRecord& r, std::optional<std::uint32_t> seconds) override {
+    if (batching_) {
+      batched_.emplace_back(door, r, seconds);
+      return true;
+    }
     // The journal already lists what is about to open.
     std::size_t skipped = 0;
     const auto listed = journal_.read(skipped);
@@ -43,10 +48,20 @@ class RecordingBackend final : public Backend {
   }
   void close_leftover(const GrantRecord& r) override { note(str_cat("leftover ", r.door, " ", r.source.to_string())); }
   void stop(bool keep) override { note(keep ? "stop keep" : "stop"); }
+  bool batches() const override { return batches_; }
+  void begin_batch() override { batching_ = true; }
+  std::vector<GrantRecord> end_batch(bool apply) override {
+    batching_ = false;
+    std::vector<GrantRecord> refused;
+    for (const auto& [door, r, seconds] : std::exchange(batched_, {}))
+      if (!apply || !open(door, r, seconds)) refused.push_back(r);
+    return refused;
+  }
 
   std::vector<std::string> take() { return std::exchange(calls_, {}); }
   // Calls whose text starts with one of these fail, as a refusing firewall's would.
   std::vector<std::string> failing;
+  bool batches_ = true;  // as nft; false: as ufw and exec
 
  private:
   bool note(std::string call) {
@@ -56,6 +71,8 @@ class RecordingBackend final : public Backend {
   }
   const Journal& journal_;
   std::vector<std::string> calls_;
+  bool batching_ = false;
+  std::vector<std::tuple<std::size_t, GrantRecord, std::optional<std::uint32_t>>> batched_;
 };
 
 using Calls = std::vector<std::string>;
@@ -120,6 +137,45 @@ class GrantsTest : public ::testing::Test {
   std::optional<RecordingBackend> backend_;
   std::optional<Grants> grants_;
 };
+
+// The helper's queue serves a round of opens as one batch: journalled once, before the
+// backend applies them together; one the firewall refuses is forgotten again, and a
+// close in the middle applies the opens before it first.
+TEST_F(GrantsTest, ABatchIsJournalledBeforeTheBackendAppliesIt) {
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  backend_->failing = {"open 0 2001:2::3"};
+  const Address c = *Address::parse("198.18.0.4");
+  grants_->begin_batch();
+  grants_->open(0, kA, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  grants_->open(0, kB, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  EXPECT_TRUE(backend_->take().empty());
+  EXPECT_TRUE(journal().empty());
+  grants_->close(0, kA);
+  grants_->open(0, c, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  grants_->end_batch();
+  EXPECT_EQ(backend_->take(), (Calls{"open 0 198.18.0.2 10s", "open 0 2001:2::3 10s", "close 0 198.18.0.2",
+                                     "open 0 198.18.0.4 10s"}));
+  EXPECT_EQ(grants_->size(), 1u);
+  const auto listed = journal();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].source, c);
+  EXPECT_NE(log_text().find("2001:2::3: timed: not opened, the firewall refused"), std::string::npos);
+}
+
+// ufw does not batch: in the helper's round each open is journalled before it applies,
+// as outside one (a kill -9 between the two must leave the rule journalled).
+TEST_F(GrantsTest, ABackendWithoutBatchesJournalsEachOpenFirst) {
+  backend_->batches_ = false;
+  ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());
+  backend_->take();
+  grants_->begin_batch();
+  grants_->open(0, kA, {.monotonic_ms = 1000, .unix_s = kWall + 1});
+  EXPECT_EQ(backend_->take(), (Calls{"open 0 198.18.0.2 10s"}));
+  EXPECT_EQ(journal().size(), 1u);
+  grants_->end_batch();
+  EXPECT_TRUE(backend_->take().empty());
+}
 
 TEST_F(GrantsTest, OpenCoalesceAndExpire) {
   ASSERT_TRUE(grants_->start({.monotonic_ms = 0, .unix_s = kWall}).has_value());

@@ -20,6 +20,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,6 +41,7 @@
 #include "daemon/helper/journal.h"
 #include "daemon/helper/peer.h"
 #include "daemon/helper/sniffer_lines.h"
+#include "daemon/helper/request_queue.h"
 #include "daemon/sys/log.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sys/seccomp.h"
@@ -63,6 +65,11 @@ constexpr std::string_view kUsage =
 
 constexpr std::array<int, 6> kHelperCapabilities{CAP_NET_ADMIN, CAP_NET_RAW,  CAP_DAC_OVERRIDE,
                                                   CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_CHOWN};
+
+// Messages read from the socket per round at most, before the queue is served.
+constexpr std::size_t kDrainPerRound = 4096;
+// How often the queue's statistics are logged, when they changed.
+constexpr std::uint64_t kQueueStatisticsMs = 10'000;
 
 int fail(std::string_view message) {
   std::fprintf(stderr, "sesame-helper: %.*s\n", static_cast<int>(message.size()), message.data());
@@ -107,6 +114,16 @@ std::expected<void, SysError> send_reload_answer(int socket, const ReloadMessage
   return {};
 }
 
+// Writes `message` to the file when it is a well-formed log line from the sniffer;
+// false for anything else (a malformed line is left to dispatch, which drops the peer).
+bool write_sniffer_line(std::span<const std::uint8_t> message, SnifferLines& lines) {
+  if (ipc_type_byte(message) != std::to_underlying(IpcType::kLogLine)) return false;
+  auto line = decode_log_line(message);
+  if (!line) return false;
+  lines.write(*line, monotonic_ms());
+  return true;
+}
+
 // The sniffer's last lines, queued before it closed its socket (its final statistics,
 // "shutting down"), go to the file; every other message it queued is dropped as stale.
 void write_last_sniffer_lines(int peer, SnifferLines& lines) {
@@ -115,10 +132,7 @@ void write_last_sniffer_lines(int peer, SnifferLines& lines) {
     const ssize_t n = recv(peer, buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
     if (n <= 0) return;
     const std::span<const std::uint8_t> bytes(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
-    if (ipc_type_byte(bytes) != std::to_underlying(IpcType::kLogLine)) continue;
-    auto line = decode_log_line(bytes);
-    if (!line) return;
-    lines.write(*line, monotonic_ms());
+    if (!write_sniffer_line(bytes, lines) && ipc_type_byte(bytes) == std::to_underlying(IpcType::kLogLine)) return;
   }
 }
 
@@ -193,12 +207,55 @@ int run(int argc, char** argv) {
   std::optional<OneTimeDoors> one_time;
   one_time.emplace(current->config, current->doors, current->id, log);
 
+  // The sniffer's lines for the log file (it holds none after its privilege drop).
+  SnifferLines sniffer_lines(log, std::string(sniffer_tag(logging)));
+  // The sniffer's matches and SPA opens wait here for the firewall (request_queue.h).
+  RequestQueue queue(log);
+  // A message other than a request read while a firewall command ran: handled at the
+  // start of the next round, before anything read after it.
+  std::optional<std::vector<std::uint8_t>> deferred;
+  bool peer_gone = false;  // the socket closed or failed while a command ran (logged)
+  enum class Drained { kEmpty, kStopped, kClosed };
+  // Reads the socket until it is empty (or kDrainPerRound messages): requests go to the
+  // queue, anything else to `other`, which returns false to stop reading (the rest
+  // stays in the socket). kClosed: the socket closed or failed (logged).
+  auto drain = [&](auto&& other) {
+    for (std::size_t i = 0; i < kDrainPerRound; ++i) {
+      // One byte more than a message, and MSG_TRUNC for the real length: a longer
+      // record is seen as such instead of being cut to size.
+      std::uint8_t buffer[kIpcMaxMessageSize + 1];
+      const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return Drained::kEmpty;
+      if (n <= 0) {
+        log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
+        return Drained::kClosed;
+      }
+      const std::span<const std::uint8_t> message(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer));
+      if (!queue.push(message, monotonic_ms()) && !other(message)) return Drained::kStopped;
+    }
+    return Drained::kEmpty;
+  };
+  // While a firewall command runs (ufw: up to a second or more), the socket is still
+  // read into the queue, so the sniffer's sends do not fail for a full socket.
+  const WhileWaiting meanwhile{.fd = peer.get(), .ready = [&] {
+    if (deferred || peer_gone) return false;
+    const Drained d = drain([&](std::span<const std::uint8_t> m) {
+      // The sniffer's log lines (one per match in a flood) go to the file at once:
+      // deferring one would stop the reading until the command ends.
+      if (write_sniffer_line(m, sniffer_lines)) return true;
+      deferred.emplace(m.begin(), m.end());
+      return false;
+    });
+    peer_gone = d == Drained::kClosed;
+    return d == Drained::kEmpty;
+  }};
+  current->backend->set_while_waiting(meanwhile);
+
   // logrotate's rename: the log file is opened again (the sniffer's lines come here too).
   auto reopen_log = [&] {
     if (auto ok = log.reopen_file(); !ok) log.line(format_sys_error(ok.error()));
   };
-  // The sniffer's lines for the log file (it holds none after its privilege drop).
-  SnifferLines sniffer_lines(log, std::string(sniffer_tag(logging)));
   // The sniffer's kReload: it read generation `wanted`. The helper reads the file
   // itself and takes it only if it read the same bytes and they pass its checks;
   // the generation before stays for matches made before the sniffer switches.
@@ -223,6 +280,7 @@ int run(int argc, char** argv) {
         refused(*why);
       } else {
         previous_generation = std::exchange(current, std::move(*next));
+        current->backend->set_while_waiting(meanwhile);
         previous = {.id = previous_generation->id, .doors = &previous_generation->doors,
                     .rules = grant_rules(previous_generation)};
         grants.reload(grant_rules(current));
@@ -247,11 +305,25 @@ int run(int argc, char** argv) {
   if (replay_lines_skipped)
     log.line(str_cat("warning: ", replays->path(), ": ", std::to_string(replay_lines_skipped),
                      " unreadable lines ignored"));
+  std::string queue_reported = queue.statistics();
+  std::uint64_t queue_reported_ms = monotonic_ms();
   int status = 0;
   for (;;) {
     const std::uint64_t now = monotonic_ms();
     grants.expire(now);
     std::optional<std::uint64_t> wait = grants.next_deadline_in(monotonic_ms());
+    // Queued requests are served as the open budget allows (the serving loop below).
+    if (!queue.empty())
+      wait = std::min(wait.value_or(std::numeric_limits<std::uint64_t>::max()),
+                      grants.open_budget_wait(monotonic_ms()));
+    if (deferred || peer_gone) wait = 0;
+    if (now - queue_reported_ms >= kQueueStatisticsMs) {
+      if (std::string line = queue.statistics(); line != queue_reported) {
+        log.line(str_cat("helper: ", line));
+        queue_reported = std::move(line);
+      }
+      queue_reported_ms = now;
+    }
     // Door commands the exec backend runs in the background: this generation's, and
     // those the one before the last reload may still run.
     for (const Generation* g : {current.get(), previous_generation.get()}) {
@@ -287,30 +359,55 @@ int run(int argc, char** argv) {
       log.line("helper: the sniffer closed its socket");
       break;
     }
-    if (fds[0].revents & (POLLIN | POLLERR)) {
-      // One byte more than a message, and MSG_TRUNC for the real length: a longer
-      // record is seen as such instead of being cut to size.
-      std::uint8_t buffer[kIpcMaxMessageSize + 1];
-      const ssize_t n = recv(peer.get(), buffer, sizeof buffer, MSG_TRUNC | MSG_DONTWAIT);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) {
-        log.line(n == 0 ? "helper: the sniffer closed its socket" : format_sys_error(sys_error("helper: recv")));
-        break;
-      }
+    auto handle = [&](std::span<const std::uint8_t> message) {
       HelperState state{.doors = current->doors, .grants = grants, .log = log, .now = clock_now(),
                         .config = &current->config, .replays = &*replays, .one_time = &*one_time,
                         .sniffer = peer.get(), .generation = current->id,
                         .previous = previous_generation ? &previous : nullptr, .reload = reload,
                         .sniffer_lines = &sniffer_lines};
-      const std::size_t size = std::min(static_cast<std::size_t>(n), sizeof buffer);
-      if (!dispatch(std::span<const std::uint8_t>(buffer, size), state)) {
-        log.line("helper: dropping the sniffer");
+      if (dispatch(message, state)) return true;
+      log.line("helper: dropping the sniffer");
+      return false;
+    };
+    // What a firewall command's wait read and could not queue comes first.
+    if (deferred) {
+      const std::vector<std::uint8_t> message = std::move(*deferred);
+      deferred.reset();
+      if (!handle(message)) {
         status = 1;
         break;
       }
     }
+    if (peer_gone) break;
+    // Everything the socket holds goes into the queue (or, for what is not a request
+    // for one address, is handled now): the sniffer's sends never wait for a firewall
+    // command, and the queue decides fairly what is served.
+    if (fds[0].revents & (POLLIN | POLLERR)) {
+      const Drained d = drain([&](std::span<const std::uint8_t> m) { return handle(m); });
+      if (d == Drained::kStopped) status = 1;
+      if (d != Drained::kEmpty) break;
+    }
+    bool stop = false;
+    // Served while the open budget has a token, in the queue's order; nft applies the
+    // round's opens in one transaction. A backend without batches (ufw, exec) serves
+    // one request a round: a reload or confirmation read during its slow command is
+    // handled before the next.
+    const bool batches = current->backend->batches();
+    grants.begin_batch();
+    while (!queue.empty() && grants.open_budget_wait(monotonic_ms()) == 0) {
+      const QueuedRequest request = *queue.pop();
+      if (!handle(request.message())) {
+        stop = true;
+        status = 1;
+        break;
+      }
+      if (!batches) break;
+    }
+    grants.end_batch();
+    if (stop) break;
   }
   sniffer_lines.log_suppressed();
+  log.line(str_cat("helper: ", queue.statistics()));
   // Clean shutdown: nothing stays open (unless keep_grants_on_shutdown says so).
   grants.shutdown();
   log.line("helper: exiting");

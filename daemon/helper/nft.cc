@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <set>
+#include <utility>
 
 #include "core/knock.h"
 #include "core/str_cat.h"
@@ -105,6 +106,16 @@ std::vector<std::string> nft_delete_table_argv() {
   return nft_argv({add, del});
 }
 
+std::string nft_add_script(const std::vector<NftOpen>& opens) {
+  std::string out;
+  for (const NftOpen& o : opens) {
+    for (const std::string& word : element_command("add", o.door, o.record, o.seconds))
+      out += str_cat(word, " ");
+    out.back() = '\n';
+  }
+  return out;
+}
+
 bool NftBackend::start() {
   if (!write_file(script_path_, nft_table_script(config_))) {
     log_.line(format_sys_error(sys_error(str_cat("write ", script_path_))));
@@ -114,7 +125,32 @@ bool NftBackend::start() {
 }
 
 bool NftBackend::open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) {
-  return run(nft_add_argv(door, record, seconds));
+  if (!batching_) return run(nft_add_argv(door, record, seconds));
+  recorded_.push_back({.door = door, .record = record, .seconds = seconds});
+  return true;
+}
+
+void NftBackend::flush() {
+  if (recorded_.empty()) return;
+  std::vector<NftOpen> opens = std::exchange(recorded_, {});
+  if (opens.size() > 1) {
+    if (!write_file(batch_path_, nft_add_script(opens)))
+      log_.line(format_sys_error(sys_error(str_cat("write ", batch_path_))));
+    else if (run({"nft", "-f", batch_path_}))
+      return;
+  }
+  for (const NftOpen& o : opens)
+    if (!run(nft_add_argv(o.door, o.record, o.seconds))) refused_.push_back(o.record);
+}
+
+std::vector<GrantRecord> NftBackend::end_batch(bool apply) {
+  batching_ = false;
+  if (apply) {
+    flush();
+  } else {
+    for (NftOpen& o : std::exchange(recorded_, {})) refused_.push_back(std::move(o.record));
+  }
+  return std::exchange(refused_, {});
 }
 
 bool NftBackend::extend(std::size_t door, const GrantRecord& record, std::uint32_t seconds) {

@@ -45,12 +45,21 @@ std::vector<std::string> nft_renew_argv(std::size_t door, const GrantRecord& rec
 std::vector<std::string> nft_delete_argv(std::size_t door, const GrantRecord& record);
 // Deletes sesame's table if there is one (add table, then delete table).
 std::vector<std::string> nft_delete_table_argv();
+// nft -f input that adds many grants' elements in one transaction, one line each
+// (nft_add_argv's command).
+struct NftOpen {
+  std::size_t door = 0;
+  GrantRecord record;
+  std::optional<std::uint32_t> seconds;
+};
+std::string nft_add_script(const std::vector<NftOpen>& opens);
 
 class NftBackend final : public Backend {
  public:
-  // The table definition is written to state_dir/sesame.nft for nft -f.
+  // The table definition is written to state_dir/sesame.nft for nft -f, a batch of
+  // opens to state_dir/sesame-batch.nft.
   NftBackend(const Config& config, std::string state_dir, const Log& log)
-      : Backend(config, log), script_path_(state_dir + "/sesame.nft") {}
+      : Backend(config, log), script_path_(state_dir + "/sesame.nft"), batch_path_(state_dir + "/sesame-batch.nft") {}
   std::vector<std::string> programs() const override { return {"nft"}; }
   bool start() override;
   bool open(std::size_t door, const GrantRecord& record, std::optional<std::uint32_t> seconds) override;
@@ -60,9 +69,22 @@ class NftBackend final : public Backend {
   // Whatever the config: a previous run's grants live in sesame's table, so it goes.
   void close_leftover(const GrantRecord& record) override;
   void stop(bool keep) override;
+  // A batch's opens go to nft in one transaction (nft -f, one process); if it fails,
+  // each is tried on its own, so that one refused element does not refuse the others.
+  // Grants ends a batch before it closes anything, so a close never overtakes an open.
+  bool batches() const override { return true; }
+  void begin_batch() override { batching_ = true; }
+  std::vector<GrantRecord> end_batch(bool apply) override;
 
  private:
+  // Applies the recorded opens; the refused ones go to refused_.
+  void flush();
+
   std::string script_path_;
+  std::string batch_path_;
+  bool batching_ = false;
+  std::vector<NftOpen> recorded_;
+  std::vector<GrantRecord> refused_;
 };
 
 }  // namespace sesame

@@ -51,6 +51,15 @@ TEST(Nft, TableScriptReplacesTheTableInOneTransaction) {
             "}\n");
 }
 
+// A round of the helper's queue: one nft -f script, one line per grant.
+TEST(Nft, AddScriptHoldsABatchInOneTransaction) {
+  EXPECT_EQ(nft_add_script({{.door = 1, .record = record("198.18.0.2"), .seconds = 30},
+                            {.door = 0, .record = record("2001:2::2"), .seconds = std::nullopt}}),
+            "add element inet sesame door1_v4 "
+            "{ 198.18.0.2 . udp . 53 timeout 30s, 198.18.0.2 . tcp . 2222 timeout 30s }\n"
+            "add element inet sesame door0_v6 { 2001:2::2 . udp . 53, 2001:2::2 . tcp . 2222 }\n");
+}
+
 TEST(Nft, ElementCommands) {
   EXPECT_EQ(nft_add_argv(1, record("198.18.0.2"), 30),
             (Argv{"nft", "add", "element", "inet", "sesame", "door1_v4",

@@ -85,7 +85,8 @@ int exit_status(int wait_status) {
 }
 
 std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
-                                                    std::chrono::milliseconds timeout) {
+                                                    std::chrono::milliseconds timeout,
+                                                    const WhileWaiting* meanwhile) {
   auto spawned = spawn_command(argv);
   if (!spawned) return std::unexpected(spawned.error());
   const pid_t pid = spawned->pid;
@@ -96,9 +97,11 @@ std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::strin
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd readable{read_end.get(), POLLIN, 0};
-    const int ready = left.count() > 0 ? poll(&readable, 1, static_cast<int>(left.count())) : 0;
+    pollfd readable[2] = {{read_end.get(), POLLIN, 0}, {meanwhile ? meanwhile->fd : -1, POLLIN, 0}};
+    const int ready = left.count() > 0 ? poll(readable, 2, static_cast<int>(left.count())) : 0;
     if (ready < 0 && errno == EINTR) continue;
+    if (ready > 0 && readable[1].revents != 0 && !meanwhile->ready()) meanwhile = nullptr;
+    if (ready > 0 && readable[0].revents == 0) continue;
     if (ready == 0) {
       // The output stays open until every process of the group has gone: kill them all.
       kill(-pid, SIGKILL);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <expected>
 #include <optional>
 #include <string>
@@ -26,8 +27,16 @@ struct SpawnResult {
 // default, in a process group of its own; waits for it, at most `timeout`: then the
 // whole group is killed, since a hung firewall command must not stop the helper from
 // closing grants. Fails only when it could not be started (or waited for).
+// `meanwhile`, if given: its fd is polled beside the command's output, and ready()
+// called each time it is readable, until ready() returns false (the helper reads the
+// sniffer's socket into its queue during a slow ufw call).
+struct WhileWaiting {
+  int fd = -1;
+  std::function<bool()> ready;
+};
 std::expected<SpawnResult, SysError> spawn_and_wait(const std::vector<std::string>& argv,
-                                                    std::chrono::milliseconds timeout);
+                                                    std::chrono::milliseconds timeout,
+                                                    const WhileWaiting* meanwhile = nullptr);
 
 // A command started but not waited for: its pid (leader of its own process group) and
 // the read end of the pipe its stdout and stderr go to.

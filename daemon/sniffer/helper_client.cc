@@ -26,6 +26,9 @@ namespace {
 // How long the destructor waits for the helper to close its grants (each ufw call
 // takes about half a second).
 constexpr int kShutdownWaitSeconds = 60;
+// The kernel doubles it: about 11,000 matches, eleven seconds of 1000 a second, while
+// the helper runs one ufw call (up to a second or two on a busy host).
+constexpr int kSendBufferBytes = 4 << 20;
 
 std::string describe_status(int status) {
   if (WIFEXITED(status)) return str_cat("exited with status ", std::to_string(WEXITSTATUS(status)));
@@ -40,6 +43,12 @@ std::expected<HelperClient, SysError> HelperClient::start(const std::string& hel
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
     return std::unexpected(sys_error("socketpair"));
   UniqueFd ours(pair[0]);
+  // The socket holds what the sniffer sent until the helper reads it, counted against
+  // this end's send buffer: the default holds about 278 matches, a quarter of a second of
+  // a flood, less than one ufw call takes. Forced (CAP_NET_ADMIN, still held here) past
+  // net.core.wmem_max; without it, as much as that allows.
+  if (setsockopt(ours.get(), SOL_SOCKET, SO_SNDBUFFORCE, &kSendBufferBytes, sizeof kSendBufferBytes) != 0)
+    setsockopt(ours.get(), SOL_SOCKET, SO_SNDBUF, &kSendBufferBytes, sizeof kSendBufferBytes);
   // Above the descriptor the child gets, so that dup2 really copies (and drops CLOEXEC).
   UniqueFd theirs(fcntl(pair[1], F_DUPFD_CLOEXEC, kHelperSocketFd + 1));
   close(pair[1]);

@@ -42,6 +42,7 @@ void add(SnifferCounters& into, const SnifferCounters& from) {
   into.lines_suppressed += from.lines_suppressed;
   into.spa_accepted += from.spa_accepted;
   for (std::size_t i = 0; i < kSpaRejectCount; ++i) into.spa_rejects[i] += from.spa_rejects[i];
+  into.helper_send_failures += from.helper_send_failures;
 }
 
 std::string format_statistics(const SnifferCounters& c, const RingStatistics& kernel) {
@@ -69,6 +70,7 @@ std::string format_statistics(const SnifferCounters& c, const RingStatistics& ke
     if (c.spa_rejects[i] != 0) spa += str_cat(" ", kSpaRejectNames[i].name, " ", n(c.spa_rejects[i]));
   if (c.spa_accepted != 0 || !spa.empty())
     out += str_cat(", spa accepted ", n(c.spa_accepted), ", spa rejects:", spa.empty() ? std::string(" none") : spa);
+  if (c.helper_send_failures != 0) out += str_cat(", not sent to the helper ", n(c.helper_send_failures));
   out += str_cat(", ring: passed filter ", n(kernel.packets), ", dropped ", n(kernel.drops), ", freezes ",
                  n(kernel.freezes));
   return out;

@@ -27,6 +27,7 @@ struct SnifferCounters {
   std::uint64_t lines_suppressed = 0;                // LineBudget refusals
   std::uint64_t spa_accepted = 0;                    // SPA packets sent to the helper
   std::array<std::uint64_t, kSpaRejectCount> spa_rejects{};  // by SpaReject value
+  std::uint64_t helper_send_failures = 0;            // matches and SPA opens the helper's socket refused
 };
 
 void add(SnifferCounters& into, const SnifferCounters& from);

@@ -181,8 +181,7 @@ void Worker::report(const Address& source, const DoorEvent& event) {
   log_.line(door_event_line(source, ruleset_->doors.doors[event.door].name, event));
   if (event.kind == DoorEventKind::kOpen && helper_) {
     if (auto sent = helper_->report_match(ruleset_->generation, static_cast<std::uint32_t>(event.door), source); !sent)
-      log_.line(str_cat("error: ", source.to_string(), ": ", ruleset_->doors.doors[event.door].name,
-                        ": not opened: ", format_sys_error(sent.error())));
+      helper_send_failed(source, ruleset_->doors.doors[event.door].name, sent.error());
   }
 }
 
@@ -208,8 +207,15 @@ void Worker::on_spa(const Knock& knock, std::uint32_t wall_s) {
   // The gate was built with ruleset_, so the door index is its generation's.
   SpaOpenReport report{.generation = ruleset_->generation, .door = grant->door, .address = grant->address, .ports = grant->ports,
                        .seconds = grant->seconds, .digest = grant->digest, .replay_until = grant->replay_until};
-  if (auto sent = helper_->report_spa_open(report); !sent)
-    log_.line(str_cat("error: ", knock.src.to_string(), ": ", door, ": not opened: ", format_sys_error(sent.error())));
+  if (auto sent = helper_->report_spa_open(report); !sent) helper_send_failed(knock.src, door, sent.error());
+}
+
+void Worker::helper_send_failed(const Address& source, std::string_view door, const SysError& error) {
+  // Counted always; a flood that fills the helper's socket gets a line a budget allows.
+  ++counters_.helper_send_failures;
+  if (helper_send_budget_.take(now_ms_))
+    log_.line(str_cat("error: ", source.to_string(), ": ", door, ": not opened: ", format_sys_error(error), " (",
+                      std::to_string(counters_.helper_send_failures), " not sent to the helper by this worker)"));
 }
 
 void Worker::tick() {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/detector.h"
@@ -80,6 +81,8 @@ class Worker {
   // A UDP payload to an SPA port: the gate's verdict, counted, logged (rate-limited)
   // and, if it opens something, sent to the helper.
   void on_spa(const Knock& knock, std::uint32_t wall_s);
+  // A match or SPA open the helper's socket refused: counted, and logged within a budget.
+  void helper_send_failed(const Address& source, std::string_view door, const SysError& error);
   void tick();
   void publish();
 
@@ -116,6 +119,7 @@ class Worker {
   LineBudget later_budget_;
   LineBudget spa_budget_;  // lines about refused SPA packets
   std::optional<LineBudget> packet_budget_;  // -D's per-frame lines; none without -D
+  LineBudget helper_send_budget_;  // lines about matches the helper's socket refused
   std::uint64_t now_ms_ = 0;           // monotonic, read once per wakeup
   std::uint64_t last_summary_ms_ = 0;
 
