@@ -40,6 +40,15 @@ kill -0 "$pid" || die "no process $pid from the pid file"
 [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] || die "sesamed is not a session leader (setsid)"
 [ "$(readlink /proc/"$pid"/fd/1)" = /dev/null ] || die "stdout is not /dev/null: $(readlink /proc/"$pid"/fd/1)"
 note "ok: detached, pid $pid, own session, stdio on /dev/null"
+# The pid file's keeper: the one other process with this command line, root without
+# any capability.
+keeper=$(pgrep -f -- "-p $WORK/sesamed.pid" | grep -vx "$pid")
+[ -n "$keeper" ] || die "no pid file keeper beside sesamed"
+for set in CapPrm CapEff CapBnd; do
+  grep -qx "$set:[[:space:]]*0000000000000000" /proc/"$keeper"/status ||
+    die "the pid file keeper holds capabilities: $(grep "^$set" /proc/"$keeper"/status)"
+done
+note "ok: the pid file's keeper ($keeper) holds no capability"
 grep -Fq -- "-l (lookup) accepted: sesamed never resolves host names" "$LOG" || die "-l: no line says names are not resolved"
 
 # knock, as a symlink to sesame, knocks as knockd's client.

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/str_cat.h"
+#include "daemon/sys/privdrop.h"
 
 namespace sesame {
 namespace {
@@ -20,8 +21,10 @@ namespace {
 // Removes `pid_file` once the process with pid `daemon` has exited, however it exits:
 // sesamed runs unprivileged by then and may not unlink in /run. The keeper is a root
 // process holding nothing but the read end of a pipe whose write end (returned) only
-// sesamed holds, close-on-exec so the helper does not inherit it. It is forked twice so
-// that it is not sesamed's child: sesamed takes any SIGCHLD to mean its helper died.
+// sesamed holds, close-on-exec so the helper does not inherit it, and with no
+// capability: uid 0 alone may unlink in root's /run (a pid file in a directory root
+// does not own stays, as the unlink fails). It is forked twice so that it is not
+// sesamed's child: sesamed takes any SIGCHLD to mean its helper died.
 std::expected<UniqueFd, SysError> keep_pid_file(const std::string& pid_file, pid_t daemon, int null) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return std::unexpected(sys_error("pipe2"));
@@ -31,6 +34,7 @@ std::expected<UniqueFd, SysError> keep_pid_file(const std::string& pid_file, pid
   if (first < 0) return std::unexpected(sys_error("fork"));
   if (first == 0) {
     if (fork() != 0) std::_Exit(0);
+    if (!limit_capabilities({})) std::_Exit(1);
     // A stop that signals every process of the service (systemd's control group) must
     // not end the keeper before sesamed: the pipe alone says when.
     for (int s : {SIGTERM, SIGINT, SIGHUP}) signal(s, SIG_IGN);
