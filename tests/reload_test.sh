@@ -110,7 +110,11 @@ wait_for_line "$LOG" "198.18.0.5: one: opened by its start command" 5 && ok "the
 grep -Fq "198.18.0.5" "$LOG.1" && fail "a line went to the renamed file" || ok "nothing more in the renamed file"
 
 # 4. An address added to the listened interface after start is followed without a
-#    reload (netlink); a knock to it opens. The figure: address added to rules rebuilt.
+#    reload (netlink); a knock to it opens, and a knock begun before the change (its
+#    first step seen) ends after it and opens: the doors did not change. The figure:
+#    address added to rules rebuilt.
+knock_from 7 "$SERVER4" 7001
+wait_for_line "$LOG" "198.18.0.7: one: Stage 1" 5 || fail "no first knock from 198.18.0.7"
 start=$(date +%s%N)
 ip -n "$SRV" addr add 198.18.0.10/24 dev "$SRV_IF"
 if wait_until 1 grep -Eq "addresses changed: listening on $SRV_IF \([^)]*198\.18\.0\.10" "$LOG"; then
@@ -119,6 +123,9 @@ if wait_until 1 grep -Eq "addresses changed: listening on $SRV_IF \([^)]*198\.18
 else
   fail "no 'addresses changed' line with 198.18.0.10 within 1 s"
 fi
+knock_from 7 "$SERVER4" 7002
+mark one-b.198.18.0.7 && ok "a knock begun before the address change opens after it" ||
+  fail "the address change broke 198.18.0.7's knock in progress"
 add_client_source 6
 ip -n "$CLI" route replace 198.18.0.10/32 dev "$CLI_IF" src 198.18.0.6
 client_knock 198.18.0.10 7001 7002

@@ -138,13 +138,14 @@ std::expected<void, SysError> attach_filters(std::span<const std::unique_ptr<Wor
   return {};
 }
 
-// `next`'s kernel filter on every ring, then its matcher in every worker (which
-// forgets the knocks in progress, or with `moved_on` only those at those matcher doors,
-// the one-time doors that moved to their next sequence). Fails with `running`'s filter
-// back in place.
+// `next`'s kernel filter on every ring, then its matcher in every worker, which
+// forgets the knocks in progress (a reload: the doors may have changed) or, given
+// `moved_on`, only those at those matcher doors (the one-time doors that moved to their
+// next sequence; none when only the host's addresses changed). Fails with `running`'s
+// filter back in place.
 std::expected<void, std::string> put_in_force(const std::shared_ptr<const Ruleset>& next, const Ruleset& running,
                                               std::span<const std::unique_ptr<Worker>> workers,
-                                              std::span<const std::uint16_t> moved_on = {}) {
+                                              std::optional<std::span<const std::uint16_t>> moved_on = {}) {
   if (auto ok = attach_filters(workers, next->filter); !ok) {
     // Some rings may have the new filter already; the old rules need the old one. The
     // helper keeps the running generation's doors beside the new ones.
@@ -152,10 +153,10 @@ std::expected<void, std::string> put_in_force(const std::shared_ptr<const Rulese
     return std::unexpected(format_sys_error(ok.error()));
   }
   for (const auto& w : workers)
-    if (moved_on.empty())
+    if (!moved_on)
       w->reload(next);
     else
-      w->move_on(next, {moved_on.begin(), moved_on.end()});
+      w->move_on(next, {moved_on->begin(), moved_on->end()});
   return {};
 }
 
@@ -209,7 +210,9 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> reload(
 
 // An address came to or left a listened interface (AddressWatch): the running config's
 // rules are rebuilt with the addresses the interfaces have now, under the same
-// generation (the helper's doors do not change). Returns the rules in force.
+// generation (the helper's doors do not change). The doors are the same, so every
+// knock in progress is kept: a DHCP renewal must not break a knock. Returns the rules
+// in force.
 std::expected<std::shared_ptr<const Ruleset>, std::string> follow_addresses(
     const SesamedArgs& args, const std::shared_ptr<const Ruleset>& running,
     std::span<const std::unique_ptr<Worker>> workers, std::span<Interface> interfaces) {
@@ -217,7 +220,8 @@ std::expected<std::shared_ptr<const Ruleset>, std::string> follow_addresses(
   if (local_addresses(interfaces) == running->local_addresses) return running;
   auto next = build_ruleset(running->config, interfaces, args.ipv4_only, running->generation);
   if (!next) return std::unexpected(next.error());
-  if (auto ok = put_in_force(*next, *running, workers); !ok) return std::unexpected(ok.error());
+  if (auto ok = put_in_force(*next, *running, workers, std::span<const std::uint16_t>{}); !ok)
+    return std::unexpected(ok.error());
   return *next;
 }
 

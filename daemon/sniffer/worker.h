@@ -43,9 +43,10 @@ class Worker {
   // From the main thread. The worker switches at its next wakeup; the new Detector
   // starts empty (knocks in progress are forgotten, as the doors may have changed).
   void reload(std::shared_ptr<const Ruleset> ruleset);
-  // From the main thread: a one-time door moved on. `ruleset` differs from the
-  // running one only in the sequences of the matcher doors `changed`; the worker keeps
-  // the knocks in progress at every other door (Detector::rebase) and its SPA gate.
+  // From the main thread: a one-time door moved on, or the host's addresses changed.
+  // `ruleset` differs from the running one only in the sequences of the matcher doors
+  // `changed` (none for an address change) and in the addresses; the worker keeps the
+  // knocks in progress at every other door (Detector::rebase) and its SPA gate.
   void move_on(std::shared_ptr<const Ruleset> ruleset, std::vector<std::uint16_t> changed);
   // Whether the worker has taken the last reload's ruleset: every match it reports from
   // then on was made with it (and every earlier one was sent before this returns true).
