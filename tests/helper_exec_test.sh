@@ -23,7 +23,7 @@ require_root_and_netns
 require_knock
 command -v iptables >/dev/null && command -v ip6tables >/dev/null || skip "iptables is not installed"
 [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 PORT=2222
 OPEN_FOR=3

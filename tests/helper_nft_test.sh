@@ -22,7 +22,7 @@ require_root_and_netns
 require_knock
 command -v nft >/dev/null || skip "nft is not installed"
 [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 PORT=2222
 OPEN_FOR=4

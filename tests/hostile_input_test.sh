@@ -14,7 +14,7 @@ SESAMED=${1:?usage: hostile_input_test.sh PATH/TO/sesamed}
 require_root_and_netns
 require_knock
 require_trafgen
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 setup_namespaces
 
 LOG=$WORK/sesamed.log

@@ -13,7 +13,7 @@ SESAMED=$(realpath "${2:?usage: knockd_cli_test.sh sesame sesamed}")
 . "$(dirname "$0")/netns.sh"
 
 require_root_and_netns
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 setup_namespaces
 LOG=$WORK/knockd.log
 cat >"$WORK/knockd.conf" <<EOF

@@ -21,7 +21,7 @@ SESAME=$(realpath "$SESAME") SESAMED=$(realpath "$SESAMED") HELPER=$(realpath "$
 . "$(dirname "$0")/netns.sh"
 
 require_root_and_netns
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 failures=0
 fail() {

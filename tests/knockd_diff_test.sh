@@ -29,7 +29,7 @@ SOURCES=${SESAME_DIFF_SOURCES:-200}
 require_root_and_netns
 require_knock
 [ -x "$KNOCKD" ] || skip "knockd is not installed at $KNOCKD"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 SEED=${SESAME_DIFF_SEED:-$((RANDOM << 15 | RANDOM))}
 echo "seed: $SEED (replay with SESAME_DIFF_SEED=$SEED)"

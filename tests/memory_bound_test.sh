@@ -13,7 +13,7 @@ SESAMED=${1:?usage: memory_bound_test.sh PATH/TO/sesamed}
 require_root_and_netns
 require_knock
 require_trafgen
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 setup_namespaces
 
 CAPACITY=65536

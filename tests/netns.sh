@@ -33,6 +33,8 @@ require_root_and_netns() {
 # Exit 77 unless the packet tools a test drives are installed.
 require_knock() { command -v knock >/dev/null || skip "Debian's knock client (package knockd) is not installed"; }
 require_trafgen() { command -v trafgen >/dev/null || skip "trafgen (package netsniff-ng) is not installed"; }
+# Exit 77 unless the account the test runs sesamed as exists.
+require_user() { id "$1" >/dev/null 2>&1 || skip "there is no user $1"; }
 
 cleanup() {
   local pid

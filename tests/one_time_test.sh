@@ -21,7 +21,7 @@ KNOCKD=${KNOCKD:-/usr/sbin/knockd}
 require_root_and_netns
 require_knock
 [ -x "$KNOCKD" ] || skip "knockd is not installed at $KNOCKD"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 HOST_BEFORE=$(host_firewall)
 setup_namespaces

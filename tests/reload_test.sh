@@ -19,7 +19,7 @@ SESAME=${3:?usage: reload_test.sh PATH/TO/sesamed PATH/TO/sesame-helper PATH/TO/
 
 require_root_and_netns
 require_knock
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 HOST_BEFORE=$(host_firewall)
 setup_namespaces

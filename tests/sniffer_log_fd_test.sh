@@ -17,7 +17,7 @@ HELPER=${2:?usage: sniffer_log_fd_test.sh PATH/TO/sesamed PATH/TO/sesame-helper}
 
 require_root_and_netns
 require_knock
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 HOST_BEFORE=$(host_firewall)
 setup_namespaces

@@ -12,7 +12,7 @@ SESAMED=${1:?usage: sniffer_test.sh PATH/TO/sesamed}
 
 require_root_and_netns
 require_knock
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 setup_namespaces
 
 LOG=$WORK/sesamed.log

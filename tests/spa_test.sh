@@ -24,7 +24,7 @@ else
   require_root_and_netns
   command -v nft >/dev/null || skip "nft is not installed"
   [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
-  id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+  require_user nobody
 fi
 command -v fwknop >/dev/null || skip "Debian's fwknop client (package fwknop-client) is not installed"
 command -v faketime >/dev/null || skip "faketime is not installed"

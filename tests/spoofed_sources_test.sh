@@ -16,7 +16,7 @@ require_root_and_netns
 require_knock
 require_trafgen
 command -v python3 >/dev/null || skip "python3 is not installed"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 setup_namespaces
 
 LOG=$WORK/sesamed.log

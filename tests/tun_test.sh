@@ -13,7 +13,7 @@ FEEDER=$(dirname "$(realpath "$0")")/tun_feeder.py
 . "$(dirname "$0")/netns.sh"
 
 require_root_and_netns
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 command -v python3 >/dev/null || skip "python3 (the tun feeder) is not installed"
 

@@ -13,7 +13,7 @@ require_ufw_server() {
   command -v ufw >/dev/null || skip "ufw is not installed"
   [ -d /etc/ufw ] || skip "/etc/ufw does not exist"
   [ -x "$PYTHON" ] || skip "/usr/bin/python3 (the test's TCP listener) is not installed"
-  id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+  require_user nobody
 }
 
 srv() { ip netns exec "$SRV" "$@"; }

@@ -89,7 +89,7 @@ for tool in trafgen knock taskset perl; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (trafgen: package netsniff-ng, knock: knockd)"
 done
 [ -x "$KNOCKD" ] || skip "knockd is not installed at $KNOCKD"
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 [ "$(nproc)" -ge 2 ] || skip "needs two CPUs: one for the generator, one for the daemon"
 
 setup_namespaces

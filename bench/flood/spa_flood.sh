@@ -27,7 +27,7 @@ SESAMED=${1:?usage: spa_flood.sh [--frames N] [--rate PPS|max] [--knocks N] PATH
 
 require_root_and_netns
 for tool in trafgen fwknop taskset; do command -v "$tool" >/dev/null || skip "$tool is not installed"; done
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 [ "$(nproc)" -ge 2 ] || skip "needs two CPUs: one for the generator, one for sesamed"
 
 setup_namespaces

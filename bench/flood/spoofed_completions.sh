@@ -46,7 +46,7 @@ case $BACKEND in
 esac
 require_knock
 require_trafgen
-id nobody >/dev/null 2>&1 || skip "there is no user nobody"
+require_user nobody
 
 PORT=2222
 OPEN_FOR=60
