@@ -3,34 +3,13 @@
 #include "daemon/helper/command_pool.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include "daemon/helper/log_file_test.h"
 
 namespace sesame {
 namespace {
 
-class CommandPoolTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char templ[] = "/tmp/sesame-pool-XXXXXX";
-    ASSERT_NE(mkdtemp(templ), nullptr);
-    dir_ = templ;
-    auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = dir_ + "/log", .ident = ""}, false);
-    ASSERT_TRUE(log.has_value());
-    log_.emplace(std::move(*log));
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string log_text() const {
-    std::stringstream s;
-    s << std::ifstream(dir_ + "/log").rdbuf();
-    return s.str();
-  }
-  std::string dir_;
-  std::optional<Log> log_;
-};
+using CommandPoolTest = LogFileTest;
 
 using std::chrono::milliseconds;
 

@@ -3,38 +3,16 @@
 #include "daemon/helper/request_queue.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/ipc.h"
+#include "daemon/helper/log_file_test.h"
 
 namespace sesame {
 namespace {
 
-class RequestQueueTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char templ[] = "/tmp/sesame-queue-XXXXXX";
-    ASSERT_NE(mkdtemp(templ), nullptr);
-    dir_ = templ;
-    auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = dir_ + "/log", .ident = ""}, false);
-    ASSERT_TRUE(log.has_value());
-    log_.emplace(std::move(*log));
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string log_text() const {
-    std::ifstream in(dir_ + "/log");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::string dir_;
-  std::optional<Log> log_;
-};
+using RequestQueueTest = LogFileTest;
 
 IpcMessage match(const Address& source, std::uint32_t door = 0) {
   return encode_match({.generation = 1, .door = door, .source = source});

@@ -3,35 +3,23 @@
 #include "daemon/helper/sniffer_lines.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "core/escaped_line.h"
+#include "daemon/helper/log_file_test.h"
 
 namespace sesame {
 namespace {
 
-class SnifferLinesTest : public ::testing::Test {
+class SnifferLinesTest : public LogFileTest {
  protected:
-  void SetUp() override {
-    char templ[] = "/tmp/sesame-sniffer-lines-XXXXXX";
-    ASSERT_NE(mkdtemp(templ), nullptr);
-    dir_ = templ;
-    auto log = Log::open(Logging{.syslog = false, .to_stderr = false, .file = dir_ + "/log", .ident = ""}, false,
-                         "sesame-helper");
-    ASSERT_TRUE(log.has_value());
-    log_.emplace(std::move(*log));
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // The file's lines, without knockd's "[YYYY-MM-DD HH:MM] " prefix.
   std::vector<std::string> lines() const {
-    std::ifstream in(dir_ + "/log");
+    std::ifstream in(log_path());
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);) {
       EXPECT_EQ(line.substr(0, 1), "[") << line;
@@ -39,9 +27,6 @@ class SnifferLinesTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::string dir_;
-  std::optional<Log> log_;
 };
 
 // A compromised sniffer's attempt at a helper line of its own: it stays inside the
