@@ -184,10 +184,12 @@ void BM_StageOneFloodInDefaultTable(benchmark::State& state) {
   for (std::uint32_t s = 0; s < n; ++s)
     detector.on_knock(Knock{sources[s], kServer, Protocol::kTcp, kPorts[0], 40000, tcp_flag::kSyn, {}}, {1000, 0},
                       count_events);
+  std::array<Detector::Lookahead, 8> ahead;
+  for (std::size_t j = 0; j < ahead.size(); ++j) ahead[j] = detector.prefetch(knock(j));
   std::size_t i = 0;
   for (auto _ : state) {
-    detector.prefetch(knock(i + 8));
-    detector.on_knock(knock(i), {1000, 0}, count_events);
+    detector.on_knock(knock(i), ahead[i % ahead.size()], {1000, 0}, count_events);
+    ahead[i % ahead.size()] = detector.prefetch(knock(i + ahead.size()));
     ++i;
   }
   state.SetItemsProcessed(state.iterations());

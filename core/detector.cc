@@ -39,7 +39,7 @@ void Detector::count(const DoorEvent& e) {
   }
 }
 
-void Detector::store(const Address& source, KnockEntry* entry, const Matcher::Step& step,
+void Detector::store(const Address& source, KnockTable::Hash h, KnockEntry* entry, const Matcher::Step& step,
                      std::uint32_t now_sec) {
   if (step.next == kNoAttempt) {
     table_.erase(entry);
@@ -52,7 +52,7 @@ void Detector::store(const Address& source, KnockEntry* entry, const Matcher::St
     // timer, if any, fires by its entry's start + longest_timeout_: when that is no
     // later than this deadline it may stay (and is re-armed when it fires early).
     const std::uint32_t timeout = matcher_->next_timeout(step.next);
-    table_.insert(source, now_sec, step.next, progress, deadline(now_sec, step.next),
+    table_.insert(source, h, now_sec, step.next, progress, deadline(now_sec, step.next),
                   now_sec + timeout - longest_timeout_);
     return;
   }

@@ -43,13 +43,26 @@ class Detector {
   // matcher must outlive the detector; the table's states are its StateIds.
   Detector(const Matcher& matcher, const KnockTableOptions& table);
 
+  // What a caller that parses frames a few ahead of the one it applies learns of a
+  // knock early: its event and its source's table hash, so that applying it later
+  // classifies and hashes nothing again. Valid while this detector's matcher and
+  // table are (not across rebase()).
+  struct Lookahead {
+    EventId event = kIrrelevant;
+    KnockTable::Hash hash;
+  };
+
   // Applies one knock seen at `now`, calling on_event(const Address& source,
   // const DoorEvent&) for every stage, open, failure and timeout it causes, in
   // knockd's order (timeouts first).
   template <class OnEvent>
   void on_knock(const Knock& k, PacketTime now, OnEvent&& on_event) {
-    const EventId event = matcher_->classify(k);
-    if (event == kIrrelevant) {
+    on_knock(k, look(k), now, on_event);
+  }
+  // The same for a knock that prefetch(k) returned `ahead` for.
+  template <class OnEvent>
+  void on_knock(const Knock& k, const Lookahead& ahead, PacketTime now, OnEvent&& on_event) {
+    if (ahead.event == kIrrelevant) {
       ++counters_.irrelevant;
       return;
     }
@@ -57,23 +70,25 @@ class Detector {
       count(e);
       on_event(k.src, e);
     };
-    KnockEntry* entry = table_.find(k.src);
-    if (event & kScanEvent) {
-      on_scan(k, event, entry, now, report);
+    KnockEntry* entry = table_.find(k.src, ahead.hash);
+    if (ahead.event & kScanEvent) {
+      on_scan(k, ahead, entry, now, report);
       return;
     }
     ++counters_.knocks;
     StateId state = kNoAttempt;
     if (entry) state = matcher_->expire(entry->state, now.sec - entry->start_sec, report);
-    const Matcher::Step step = matcher_->step(state, event);
+    const Matcher::Step step = matcher_->step(state, ahead.event);
     for (const DoorEvent& e : step.events) report(e);
-    store(k.src, entry, step, now.sec);
+    store(k.src, ahead.hash, entry, step, now.sec);
   }
 
   // Starts loading the table state of k's source into cache if k is relevant to a
   // door: for a caller that parses frames a few ahead of the one it applies.
-  void prefetch(const Knock& k) const {
-    if (matcher_->classify(k) != kIrrelevant) table_.prefetch(k.src);
+  Lookahead prefetch(const Knock& k) const {
+    const Lookahead ahead = look(k);
+    if (ahead.event != kIrrelevant) table_.prefetch(ahead.hash);
+    return ahead;
   }
 
   // Ends the attempts whose seq_timeout has passed by `now`, reporting each as
@@ -103,10 +118,9 @@ class Detector {
   const KnockTable& table() const { return table_; }
 
  private:
-  void count(const DoorEvent& e);
   // R10: a SYN outside the doors counts against the attempts of its source, if any.
   template <class Report>
-  void on_scan(const Knock& k, EventId event, KnockEntry* entry, PacketTime now, Report& report) {
+  void on_scan(const Knock& k, const Lookahead& ahead, KnockEntry* entry, PacketTime now, Report& report) {
     if (!entry) {
       ++counters_.irrelevant;
       return;
@@ -115,11 +129,17 @@ class Detector {
     const StateId state = matcher_->expire(entry->state, now.sec - entry->start_sec, report);
     entry->scan_ports |= static_cast<std::uint8_t>(1u << (k.dst_port % kScanGuardBins));
     const Matcher::Step step =
-        matcher_->scan(state, event, static_cast<unsigned>(std::popcount(entry->scan_ports)), report);
-    store(k.src, entry, step, now.sec);
+        matcher_->scan(state, ahead.event, static_cast<unsigned>(std::popcount(entry->scan_ports)), report);
+    store(k.src, ahead.hash, entry, step, now.sec);
   }
-  // Writes the step's outcome for source back to the table.
-  void store(const Address& source, KnockEntry* entry, const Matcher::Step& step, std::uint32_t now_sec);
+  Lookahead look(const Knock& k) const {
+    const EventId event = matcher_->classify(k);
+    return {event, event == kIrrelevant ? KnockTable::Hash{} : table_.hash(k.src)};
+  }
+  void count(const DoorEvent& e);
+  // Writes the step's outcome for source (of table hash h) back to the table.
+  void store(const Address& source, KnockTable::Hash h, KnockEntry* entry, const Matcher::Step& step,
+             std::uint32_t now_sec);
   // The tick at which the first attempt of `state` started at `start_sec` times out.
   std::uint64_t deadline(std::uint32_t start_sec, StateId state) const {
     return (std::uint64_t{start_sec} + matcher_->next_timeout(state)) * kTicksPerSecond;

@@ -66,6 +66,32 @@ TEST_F(DetectorTest, IrrelevantFramesTouchNothing) {
   EXPECT_EQ(detector_.table().size(), 0u);
 }
 
+// The worker's way: each knock looked ahead (classified, hashed, prefetched) a few
+// knocks before it is applied, while earlier ones start and end sources. It decides
+// as on_knock alone does: a knock, a scan SYN and an irrelevant frame.
+TEST_F(DetectorTest, KnocksLookedAheadDecideAsKnocksAppliedAtOnce) {
+  auto syn = [](std::uint16_t port, const Address& src) {
+    return Knock{src, kServer, Protocol::kTcp, port, 40000, tcp_flag::kSyn, {}};
+  };
+  const Address other = *Address::parse("198.18.0.3");
+  const std::vector<Knock> knocks{syn(7000, kClient), syn(7000, other), syn(8000, kClient), syn(7001, other),
+                                  syn(9000, kClient), syn(8000, other), syn(9500, other)};
+  std::vector<Detector::Lookahead> ahead;
+  for (const Knock& k : knocks) ahead.push_back(detector_.prefetch(k));
+  for (std::size_t i = 0; i < knocks.size(); ++i) detector_.on_knock(knocks[i], ahead[i], {100, 0}, recorder());
+  EXPECT_EQ(opened_, (std::vector<std::string>{"198.18.0.2 ssh", "198.18.0.3 web"}));
+  EXPECT_EQ(detector_.counters().scan_syns, 1u) << "7001 from a source with attempts";
+  EXPECT_EQ(ahead[3].event & kScanEvent, kScanEvent);
+
+  Knock stray = syn(7001, kClient);
+  stray.tcp_flags = tcp_flag::kSyn | tcp_flag::kAck;  // no door's and not a scan SYN
+  const Detector::Lookahead none = detector_.prefetch(stray);
+  EXPECT_EQ(none.event, kIrrelevant);
+  const std::uint64_t irrelevant = detector_.counters().irrelevant;
+  detector_.on_knock(stray, none, {100, 0}, recorder());
+  EXPECT_EQ(detector_.counters().irrelevant, irrelevant + 1);
+}
+
 TEST_F(DetectorTest, WheelEndsEachDoorAtItsOwnTimeout) {
   knock(7000, {100, 0});
   knock(8000, {101, 0});

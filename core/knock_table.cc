@@ -91,16 +91,15 @@ KnockTable::KnockTable(const KnockTableOptions& options)
 // addresses a few bits apart (one /64, one /24) land in unrelated buckets, and
 // learning the key from collisions an attacker manages to observe is a nonlinear
 // problem. Two multiplies: a few ns, no table, no loop.
-KnockEntry* KnockTable::bucket(const Address& source) const {
+KnockTable::Hash KnockTable::hash(const Address& source) const {
   const Words w = words(source);
   const Uint128 p = Uint128{w.hi ^ key_.k0} * (w.lo ^ key_.k1);
-  const std::uint64_t h = fold_multiply(static_cast<std::uint64_t>(p) ^ 0xa0761d6478bd642full,
-                                        static_cast<std::uint64_t>(p >> 64) ^ 0xe7037ed1a0b428dbull);
-  return slots_ + (h & mask_) * kWays;
+  return {fold_multiply(static_cast<std::uint64_t>(p) ^ 0xa0761d6478bd642full,
+                        static_cast<std::uint64_t>(p >> 64) ^ 0xe7037ed1a0b428dbull)};
 }
 
-KnockEntry* KnockTable::find(const Address& source) {
-  KnockEntry* ways = bucket(source);
+KnockEntry* KnockTable::find(const Address& source, Hash h) {
+  KnockEntry* ways = bucket(h);
   const std::uint32_t holding = ways_holding(ways, words(source));
   return holding ? ways + std::countr_zero(holding) : nullptr;
 }
@@ -108,8 +107,8 @@ KnockEntry* KnockTable::find(const Address& source) {
 // The bucket's lines and its slots' timer links (8 bytes each, so one or two lines):
 // insert and erase touch the links right after the bucket, and without the prefetch
 // that is a second cache miss in a row.
-void KnockTable::prefetch(const Address& source) const {
-  const KnockEntry* ways = bucket(source);
+void KnockTable::prefetch(Hash h) const {
+  const KnockEntry* ways = bucket(h);
   const auto* line = reinterpret_cast<const char*>(ways);
   for (std::size_t offset = 0; offset < kWays * sizeof(KnockEntry); offset += kCacheLine)
     __builtin_prefetch(line + offset);
@@ -117,7 +116,7 @@ void KnockTable::prefetch(const Address& source) const {
   wheel_.prefetch(slot_of(ways) + kWays - 1);
 }
 
-KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t start_sec,
+KnockTable::InsertResult KnockTable::insert(const Address& source, Hash h, std::uint32_t start_sec,
                                             std::uint16_t state, std::uint8_t progress,
                                             std::uint64_t deadline_tick,
                                             std::optional<std::uint32_t> keep_timer_started_by) {
@@ -126,12 +125,12 @@ KnockTable::InsertResult KnockTable::insert(const Address& source, std::uint32_t
   InsertResult result;
   if (state == 0) return result;
   bool may_keep_timer = keep_timer_started_by.has_value();
-  KnockEntry* ways = bucket(source);
+  KnockEntry* ways = bucket(h);
   const std::uint32_t holding = ways_holding(ways, words(source));
   std::uint32_t free = holding ? 0 : free_ways(ways);
   if (!holding && !free && should_grow()) {
     grow();
-    ways = bucket(source);
+    ways = bucket(h);
     free = free_ways(ways);
   }
   if (holding) {
@@ -182,7 +181,7 @@ void KnockTable::grow() {
     for (std::uint32_t w = 0; w < kWays; ++w) {
       const std::uint32_t slot = slot_of(ways + w);
       if (ways[w].state == 0 && !wheel_.scheduled(slot)) continue;
-      if (bucket(ways[w].source) == ways) continue;
+      if (bucket(hash(ways[w].source)) == ways) continue;
       *to = ways[w];
       ways[w] = KnockEntry{};
       wheel_.move(slot, slot_of(to));

@@ -106,11 +106,22 @@ class KnockTable {
   KnockTable(const KnockTable&) = delete;
   KnockTable& operator=(const KnockTable&) = delete;
 
+  // The keyed hash of a source (see bucket()): it stays valid while the table grows,
+  // so a caller that prefetches a packet's bucket hashes its source once and passes
+  // the hash to find() and insert() a few packets later. Only this table's hash of
+  // the same source may be passed with it.
+  struct Hash {
+    std::uint64_t value = 0;
+  };
+  Hash hash(const Address& source) const;
+
   // The live entry of source, or nullptr.
-  KnockEntry* find(const Address& source);
+  KnockEntry* find(const Address& source, Hash h);
+  KnockEntry* find(const Address& source) { return find(source, hash(source)); }
   // Starts loading source's bucket and its timer links into cache: call it a few
   // packets ahead of find() and insert() when the source is known early.
-  void prefetch(const Address& source) const;
+  void prefetch(Hash h) const;
+  void prefetch(const Address& source) const { prefetch(hash(source)); }
   // Adds source with these fields and schedules its timer at deadline_tick (clamped as
   // TimerWheel::schedule clamps). If source is already present, its entry is
   // overwritten. May grow the table, moving other entries (see Growth above). Refused
@@ -125,9 +136,14 @@ class KnockTable {
   // fires no later than deadline_tick, so on_due only comes early; in exchange a flood
   // that inserts and erases the same sources costs no timer-list work (two cache
   // misses each). Nullopt: the timer always moves.
-  InsertResult insert(const Address& source, std::uint32_t start_sec, std::uint16_t state,
+  InsertResult insert(const Address& source, Hash h, std::uint32_t start_sec, std::uint16_t state,
                       std::uint8_t progress, std::uint64_t deadline_tick,
                       std::optional<std::uint32_t> keep_timer_started_by = std::nullopt);
+  InsertResult insert(const Address& source, std::uint32_t start_sec, std::uint16_t state,
+                      std::uint8_t progress, std::uint64_t deadline_tick,
+                      std::optional<std::uint32_t> keep_timer_started_by = std::nullopt) {
+    return insert(source, hash(source), start_sec, state, progress, deadline_tick, keep_timer_started_by);
+  }
   // Frees entry at once (find() misses it, size() drops, insert() may reuse it). Its
   // timer is left to fire, when it frees nothing and calls nothing, unless an insert()
   // reuses the slot first; so an erase costs no timer-list work. entry must come from
@@ -181,7 +197,7 @@ class KnockTable {
     void operator()(void* p) const { std::free(p); }
   };
 
-  KnockEntry* bucket(const Address& source) const;
+  KnockEntry* bucket(Hash h) const { return slots_ + (h.value & mask_) * kWays; }
   bool should_grow() const {
     return mask_ < max_mask_ && !wheel_.advancing() && size_ >= capacity() / 8 * 5;
   }

@@ -228,6 +228,23 @@ TEST(KnockTable, GrowsBeforeEvictingOnceFiveEighthsFull) {
   EXPECT_EQ(table.size(), n - table.counters().evictions);
 }
 
+// The worker hashes a source a few packets before it looks the source up, and the
+// table may grow in between: the hash stays good for find() and insert().
+TEST(KnockTable, HashTakenBeforeAGrowthStillFindsAndInserts) {
+  KnockTable table = growing();
+  const KnockTable::Hash early = table.hash(source(0));
+  const KnockTable::Hash fresh = table.hash(source(9999));
+  ASSERT_NE(table.insert(source(0), early, 100, 1, 1, 50).entry, nullptr);
+  for (std::uint32_t n = 1; table.counters().growths < 2; ++n) ASSERT_NE(table.insert(source(n), 100, 1, 1, 50).entry, nullptr);
+  EXPECT_EQ(table.find(source(0), early), table.find(source(0)));
+  EXPECT_NE(table.find(source(0), early), nullptr);
+  EXPECT_EQ(table.find(source(9999), fresh), nullptr);
+  const KnockEntry* added = table.insert(source(9999), fresh, 100, 2, 1, 50).entry;
+  ASSERT_NE(added, nullptr);
+  EXPECT_EQ(table.find(source(9999)), added);
+  EXPECT_EQ(table.hash(source(0)).value, early.value) << "a property of the source and the key only";
+}
+
 TEST(KnockTable, EntriesAndTimersSurviveAGrowth) {
   KnockTable table = growing();
   // Entries with distinct fields and deadlines, some erased and some zeroed by the

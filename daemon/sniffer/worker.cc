@@ -148,8 +148,8 @@ void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
   }
   // Full: the oldest is applied to make room (order is kept, only delayed).
   if (window_count_ == kPrefetchDistance) apply_oldest();
-  detector_->prefetch(*knock);
-  window_[(window_first_ + window_count_) % kPrefetchDistance] = {*knock, PacketTime{frame.sec, frame.nsec}};
+  const Detector::Lookahead ahead = detector_->prefetch(*knock);
+  window_[(window_first_ + window_count_) % kPrefetchDistance] = {*knock, ahead, PacketTime{frame.sec, frame.nsec}};
   ++window_count_;
 }
 
@@ -159,7 +159,7 @@ void Worker::apply_window() {
 
 void Worker::apply_oldest() {
   const PendingKnock& oldest = window_[window_first_];
-  detector_->on_knock(oldest.knock, oldest.time,
+  detector_->on_knock(oldest.knock, oldest.ahead, oldest.time,
                       [this](const Address& source, const DoorEvent& e) { report(source, e); });
   window_first_ = (window_first_ + 1) % kPrefetchDistance;
   --window_count_;

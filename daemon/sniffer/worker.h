@@ -104,6 +104,7 @@ class Worker {
   // cache misses of a table (or a flood's share of it) larger than the cache.
   struct PendingKnock {
     Knock knock;  // its payload points into a block still held
+    Detector::Lookahead ahead;  // the detector's, which stays until the window is empty
     PacketTime time;
   };
   static constexpr std::size_t kPrefetchDistance = 8;
