@@ -51,15 +51,27 @@ class Detector {
     EventId event = kIrrelevant;
     KnockTable::Hash hash;
   };
+  // Classifies k and hashes its source; touches no table memory.
+  Lookahead look_ahead(const Knock& k) const {
+    const EventId event = matcher_->classify(k);
+    return {event, event == kIrrelevant ? KnockTable::Hash{} : table_.hash(k.src)};
+  }
+  // Starts loading the table state of a knock's source into cache if the knock is
+  // relevant to a door. A caller with several knocks in hand prefetches them all in a
+  // row: the misses, and the page walks of a table larger than the TLB reaches, then
+  // overlap, where a prefetch between two knocks' work waits alone.
+  void prefetch(const Lookahead& ahead) const {
+    if (ahead.event != kIrrelevant) table_.prefetch(ahead.hash);
+  }
 
   // Applies one knock seen at `now`, calling on_event(const Address& source,
   // const DoorEvent&) for every stage, open, failure and timeout it causes, in
   // knockd's order (timeouts first).
   template <class OnEvent>
   void on_knock(const Knock& k, PacketTime now, OnEvent&& on_event) {
-    on_knock(k, look(k), now, on_event);
+    on_knock(k, look_ahead(k), now, on_event);
   }
-  // The same for a knock that prefetch(k) returned `ahead` for.
+  // The same for a knock that look_ahead(k) returned `ahead` for.
   template <class OnEvent>
   void on_knock(const Knock& k, const Lookahead& ahead, PacketTime now, OnEvent&& on_event) {
     if (ahead.event == kIrrelevant) {
@@ -81,14 +93,6 @@ class Detector {
     const Matcher::Step step = matcher_->step(state, ahead.event);
     for (const DoorEvent& e : step.events) report(e);
     store(k.src, ahead.hash, entry, step, now.sec);
-  }
-
-  // Starts loading the table state of k's source into cache if k is relevant to a
-  // door: for a caller that parses frames a few ahead of the one it applies.
-  Lookahead prefetch(const Knock& k) const {
-    const Lookahead ahead = look(k);
-    if (ahead.event != kIrrelevant) table_.prefetch(ahead.hash);
-    return ahead;
   }
 
   // Ends the attempts whose seq_timeout has passed by `now`, reporting each as
@@ -131,10 +135,6 @@ class Detector {
     const Matcher::Step step =
         matcher_->scan(state, ahead.event, static_cast<unsigned>(std::popcount(entry->scan_ports)), report);
     store(k.src, ahead.hash, entry, step, now.sec);
-  }
-  Lookahead look(const Knock& k) const {
-    const EventId event = matcher_->classify(k);
-    return {event, event == kIrrelevant ? KnockTable::Hash{} : table_.hash(k.src)};
   }
   void count(const DoorEvent& e);
   // Writes the step's outcome for source (of table hash h) back to the table.

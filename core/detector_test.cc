@@ -66,8 +66,8 @@ TEST_F(DetectorTest, IrrelevantFramesTouchNothing) {
   EXPECT_EQ(detector_.table().size(), 0u);
 }
 
-// The worker's way: each knock looked ahead (classified, hashed, prefetched) a few
-// knocks before it is applied, while earlier ones start and end sources. It decides
+// The worker's way: knocks looked ahead (classified, hashed) and prefetched a few
+// knocks before they are applied, while earlier ones start and end sources. It decides
 // as on_knock alone does: a knock, a scan SYN and an irrelevant frame.
 TEST_F(DetectorTest, KnocksLookedAheadDecideAsKnocksAppliedAtOnce) {
   auto syn = [](std::uint16_t port, const Address& src) {
@@ -77,7 +77,8 @@ TEST_F(DetectorTest, KnocksLookedAheadDecideAsKnocksAppliedAtOnce) {
   const std::vector<Knock> knocks{syn(7000, kClient), syn(7000, other), syn(8000, kClient), syn(7001, other),
                                   syn(9000, kClient), syn(8000, other), syn(9500, other)};
   std::vector<Detector::Lookahead> ahead;
-  for (const Knock& k : knocks) ahead.push_back(detector_.prefetch(k));
+  for (const Knock& k : knocks) ahead.push_back(detector_.look_ahead(k));
+  for (const Detector::Lookahead& a : ahead) detector_.prefetch(a);
   for (std::size_t i = 0; i < knocks.size(); ++i) detector_.on_knock(knocks[i], ahead[i], {100, 0}, recorder());
   EXPECT_EQ(opened_, (std::vector<std::string>{"198.18.0.2 ssh", "198.18.0.3 web"}));
   EXPECT_EQ(detector_.counters().scan_syns, 1u) << "7001 from a source with attempts";
@@ -85,7 +86,7 @@ TEST_F(DetectorTest, KnocksLookedAheadDecideAsKnocksAppliedAtOnce) {
 
   Knock stray = syn(7001, kClient);
   stray.tcp_flags = tcp_flag::kSyn | tcp_flag::kAck;  // no door's and not a scan SYN
-  const Detector::Lookahead none = detector_.prefetch(stray);
+  const Detector::Lookahead none = detector_.look_ahead(stray);
   EXPECT_EQ(none.event, kIrrelevant);
   const std::uint64_t irrelevant = detector_.counters().irrelevant;
   detector_.on_knock(stray, none, {100, 0}, recorder());

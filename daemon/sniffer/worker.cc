@@ -108,7 +108,7 @@ std::expected<void, SysError> Worker::run() {
 }
 
 void Worker::drain(std::size_t ring) {
-  rings_[ring].drain([this, ring](const RingFrame& f) { on_frame(f, ring); }, [this] { apply_window(); });
+  rings_[ring].drain([this, ring](const RingFrame& f) { on_frame(f, ring); }, [this] { apply_pending(); });
 }
 
 void Worker::drain_all() {
@@ -146,23 +146,25 @@ void Worker::on_frame(const RingFrame& frame, std::size_t ring) {
     on_spa(*knock, frame.sec);
     return;
   }
-  // Full: the oldest is applied to make room (order is kept, only delayed).
-  if (window_count_ == kPrefetchDistance) apply_oldest();
-  const Detector::Lookahead ahead = detector_->prefetch(*knock);
-  window_[(window_first_ + window_count_) % kPrefetchDistance] = {*knock, ahead, PacketTime{frame.sec, frame.nsec}};
-  ++window_count_;
+  groups_[1 - older_][newer_count_++] = {*knock, {}, PacketTime{frame.sec, frame.nsec}};
+  if (newer_count_ == kGroup) prefetch_newer_apply_older();
 }
 
-void Worker::apply_window() {
-  while (window_count_ > 0) apply_oldest();
+void Worker::prefetch_newer_apply_older() {
+  std::array<PendingKnock, kGroup>& newer = groups_[1 - older_];
+  for (std::size_t i = 0; i < newer_count_; ++i) newer[i].ahead = detector_->look_ahead(newer[i].knock);
+  for (std::size_t i = 0; i < newer_count_; ++i) detector_->prefetch(newer[i].ahead);
+  for (std::size_t i = 0; i < older_count_; ++i) {
+    const PendingKnock& p = groups_[older_][i];
+    detector_->on_knock(p.knock, p.ahead, p.time, [this](const Address& source, const DoorEvent& e) { report(source, e); });
+  }
+  older_ = 1 - older_;
+  older_count_ = std::exchange(newer_count_, 0);
 }
 
-void Worker::apply_oldest() {
-  const PendingKnock& oldest = window_[window_first_];
-  detector_->on_knock(oldest.knock, oldest.ahead, oldest.time,
-                      [this](const Address& source, const DoorEvent& e) { report(source, e); });
-  window_first_ = (window_first_ + 1) % kPrefetchDistance;
-  --window_count_;
+void Worker::apply_pending() {
+  prefetch_newer_apply_older();
+  prefetch_newer_apply_older();
 }
 
 void Worker::report(const Address& source, const DoorEvent& event) {

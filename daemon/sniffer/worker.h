@@ -76,8 +76,8 @@ class Worker {
   void drain_all();
   // `ring` indexes rings_ (and the ruleset's per-interface lists).
   void on_frame(const RingFrame& frame, std::size_t ring);
-  void apply_window();
-  void apply_oldest();
+  void prefetch_newer_apply_older();
+  void apply_pending();
   void report(const Address& source, const DoorEvent& event);
   // A UDP payload to an SPA port: the gate's verdict, counted, logged (rate-limited)
   // and, if it opens something, sent to the helper.
@@ -99,18 +99,22 @@ class Worker {
   std::shared_ptr<const Ruleset> ruleset_;
   std::optional<Detector> detector_;
   std::optional<SpaGate> spa_gate_;  // rebuilt with the detector: a reload starts it afresh
-  // Knocks parsed but not yet applied, oldest at window_first_: each is applied
-  // kPrefetchDistance frames after its table bucket was prefetched, which hides the
-  // cache misses of a table (or a flood's share of it) larger than the cache.
+  // Knocks parsed but not yet applied, in two groups of up to kGroup: the older one
+  // prefetched, the newer one only parsed. When the newer one is full (or its block is
+  // done) its knocks are looked ahead and prefetched in a row, then the older group is
+  // applied, and the newer one becomes the older. Prefetching a group at once lets its
+  // table misses and page walks overlap (a table larger than the TLB reaches costs a
+  // walk per knock); applying a group later hides them.
   struct PendingKnock {
     Knock knock;  // its payload points into a block still held
-    Detector::Lookahead ahead;  // the detector's, which stays until the window is empty
+    Detector::Lookahead ahead;  // the detector's, which stays until both groups are empty
     PacketTime time;
   };
-  static constexpr std::size_t kPrefetchDistance = 8;
-  std::array<PendingKnock, kPrefetchDistance> window_{};
-  std::size_t window_first_ = 0;
-  std::size_t window_count_ = 0;
+  static constexpr std::size_t kGroup = 8;
+  std::array<std::array<PendingKnock, kGroup>, 2> groups_{};
+  std::size_t older_ = 0;  // groups_[older_] is prefetched, the other one parsed only
+  std::size_t older_count_ = 0;
+  std::size_t newer_count_ = 0;
   SnifferCounters counters_;           // frames and rejects; detector and table below
   DetectorCounters retired_detector_;  // of detectors replaced by reloads
   KnockTable::Counters retired_table_;
