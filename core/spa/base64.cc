@@ -1,12 +1,17 @@
-// Unpadded base64 by hand rather than through libcrypto's block coder, so that reading
-// a config (which decodes SPA keys) needs no libcrypto: sesame-helper reads the config
-// and does no cryptography. Every check is made before a byte is written.
+// Unpadded base64 through libcrypto's block coder: the checks it does not make (alphabet,
+// length, trailing bits) are made here first.
 #include "core/spa/base64.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstring>
 
 namespace sesame {
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// 1500 bytes of payload, plus the 10-character prefix fwknop strips and padding.
+constexpr std::size_t kMaxText = 1536;
 
 constexpr int sextet(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -29,7 +34,8 @@ bool is_unpadded_base64(std::string_view text) {
 std::optional<std::size_t> decode_unpadded_base64(std::string_view text,
                                                   std::span<std::uint8_t> out) {
   const auto size = unpadded_base64_decoded_size(text.size());
-  if (!size || *size > out.size() || !is_unpadded_base64(text)) return std::nullopt;
+  if (!size || *size > out.size() || text.size() > kMaxText - 3 || !is_unpadded_base64(text))
+    return std::nullopt;
   // The last character's low bits past the data must be zero (2 bits after 3
   // characters, 4 after 2), or two texts would decode to the same bytes.
   if (text.size() % 4 != 0) {
@@ -37,39 +43,30 @@ std::optional<std::size_t> decode_unpadded_base64(std::string_view text,
     if ((text.size() % 4 == 2 && (last & 0x0f) != 0) || (text.size() % 4 == 3 && (last & 0x03) != 0))
       return std::nullopt;
   }
-  // Sextets go into a bit accumulator; each time it holds 8 bits or more, its top byte
-  // is written. The leftover bits at the end are the zero bits checked above.
-  std::uint32_t bits = 0;
-  int count = 0;
-  std::size_t n = 0;
-  for (char c : text) {
-    bits = (bits << 6) | static_cast<std::uint32_t>(sextet(c));
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out[n++] = static_cast<std::uint8_t>(bits >> count);
-    }
-  }
-  return n;
+  std::array<unsigned char, kMaxText> padded;
+  std::memcpy(padded.data(), text.data(), text.size());
+  std::size_t n = text.size();
+  while (n % 4 != 0) padded[n++] = '=';
+  // EVP_DecodeBlock writes whole triplets (zeros for the padding): decode into a scratch
+  // buffer so `out` needs only the real size.
+  std::array<unsigned char, kMaxText / 4 * 3> decoded;
+  if (EVP_DecodeBlock(decoded.data(), padded.data(), static_cast<int>(n)) < 0) return std::nullopt;
+  std::memcpy(out.data(), decoded.data(), *size);
+  return size;
 }
 
 std::optional<std::size_t> encode_unpadded_base64(std::span<const std::uint8_t> bytes,
                                                   std::span<char> out) {
-  const std::size_t size = bytes.size() / 3 * 4 + (bytes.size() % 3 == 0 ? 0 : bytes.size() % 3 + 1);
+  const std::size_t padded = (bytes.size() + 2) / 3 * 4;
+  if (bytes.size() > kMaxText / 4 * 3) return std::nullopt;
+  std::array<unsigned char, kMaxText + 1> text;  // EVP_EncodeBlock adds a NUL
+  const int n = EVP_EncodeBlock(text.data(), bytes.data(), static_cast<int>(bytes.size()));
+  if (n < 0 || static_cast<std::size_t>(n) != padded) return std::nullopt;
+  std::size_t size = padded;
+  while (size > 0 && text[size - 1] == '=') --size;
   if (size > out.size()) return std::nullopt;
-  std::uint32_t bits = 0;
-  int count = 0;
-  std::size_t n = 0;
-  for (std::uint8_t b : bytes) {
-    bits = (bits << 8) | b;
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out[n++] = kAlphabet[(bits >> count) & 0x3f];
-    }
-  }
-  if (count > 0) out[n++] = kAlphabet[(bits << (6 - count)) & 0x3f];
-  return n;
+  std::memcpy(out.data(), text.data(), size);
+  return size;
 }
 
 std::optional<std::vector<std::uint8_t>> decode_base64_key(std::string_view text) {
@@ -85,9 +82,9 @@ std::optional<std::vector<std::uint8_t>> decode_base64_key(std::string_view text
 }
 
 std::string encode_base64_key(std::span<const std::uint8_t> key) {
-  std::string text((key.size() + 2) / 3 * 4, '\0');
+  std::string text(kMaxText, '\0');
   const auto n = encode_unpadded_base64(key, text);
-  text.resize(*n);  // the buffer holds the padded length, never less than the unpadded
+  text.resize(n ? *n : 0);
   while (text.size() % 4 != 0) text += '=';
   return text;
 }

@@ -1,12 +1,9 @@
 #include "core/spa/base64.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,28 +48,6 @@ TEST(UnpaddedBase64, EncodesWithoutPadding) {
       {reinterpret_cast<const std::uint8_t*>(root.data()), root.size()}, out);
   ASSERT_TRUE(n);
   EXPECT_EQ(std::string_view(out.data(), *n), "cm9vdA");
-}
-
-// libcrypto's block coder, which this code replaced, as the reference: every length
-// from 0 to 200 bytes, each byte value at each position of a quartet.
-TEST(UnpaddedBase64, AgreesWithLibcrypto) {
-  std::vector<std::uint8_t> bytes;
-  for (std::size_t size = 0; size <= 200; ++size) {
-    bytes.push_back(static_cast<std::uint8_t>(size * 97 + 31));
-    const std::span<const std::uint8_t> data(bytes.data(), size);
-    std::array<unsigned char, 4 * 68 + 1> reference;
-    int n = EVP_EncodeBlock(reference.data(), data.data(), static_cast<int>(size));
-    while (n > 0 && reference[static_cast<std::size_t>(n) - 1] == '=') --n;
-    const std::string_view expected(reinterpret_cast<const char*>(reference.data()), static_cast<std::size_t>(n));
-    std::array<char, 4 * 68> text;
-    const auto encoded = encode_unpadded_base64(data, text);
-    ASSERT_TRUE(encoded) << size;
-    ASSERT_EQ(std::string_view(text.data(), *encoded), expected) << size;
-    std::array<std::uint8_t, 201> back;
-    const auto decoded_size = decode_unpadded_base64(expected, back);
-    ASSERT_EQ(decoded_size, size);
-    EXPECT_TRUE(std::equal(data.begin(), data.end(), back.begin())) << size;
-  }
 }
 
 TEST(Base64Key, TakesPaddedAndUnpaddedKeys) {
