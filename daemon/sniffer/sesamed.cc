@@ -6,7 +6,6 @@
 // between).
 #include <pthread.h>
 #include <signal.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +32,7 @@
 #include "daemon/sniffer/interfaces.h"
 #include "daemon/sys/log.h"
 #include "daemon/sys/machine_probe.h"
+#include "daemon/sniffer/notify_socket.h"
 #include "daemon/sys/privdrop.h"
 #include "daemon/sniffer/random.h"
 #include "daemon/sniffer/ring.h"
@@ -64,7 +64,8 @@ int fail(const Log& log, std::string_view message) {
 
 // Tells systemd (Type=notify) how far sesamed has come; without $NOTIFY_SOCKET, nothing.
 void notify_systemd(const Log& log, const std::string& state) {
-  if (const int r = sd_notify(0, state.c_str()); r < 0) log.line(format_sys_error(SysError{"sd_notify", -r}));
+  if (auto sent = notify_service_manager(notify_socket_address(), state); !sent)
+    log.line(format_sys_error(sent.error()));
 }
 
 // The config file with the command line's overrides, or nullopt after printing why
