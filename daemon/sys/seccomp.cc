@@ -25,8 +25,8 @@ constexpr std::string_view kSnifferCalls[] = {
     "io_uring_enter", "sendto", "sendmsg", "recvfrom", "recvmsg", "getsockopt", "setsockopt",
     // a reload: waiting for the helper's answer
     "poll", "ppoll",
-    // syslog's and getifaddrs's sockets, sd_notify's (which sends its credentials)
-    "connect", "bind", "getsockname", "getuid", "geteuid", "getgid", "getegid",
+    // syslog's, getifaddrs's and the service manager's notification sockets
+    "connect", "bind", "getsockname",
     // the log and a reload's read of the config file, its StrictModes check (realpath's
     // readlink) and its check that each door's programs can run (access): metadata,
     // read only

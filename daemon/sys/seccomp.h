@@ -13,8 +13,8 @@ namespace sesame {
 // sesamed after the privilege drop: only what its loops use (io_uring_enter, memory,
 // threads, signals, the clock, the log and the helper socket, and a SIGHUP reload's
 // reading of the config file and the interfaces' addresses over netlink). New sockets
-// only of the AF_UNIX (syslog, sd_notify) and AF_NETLINK (getifaddrs) families: no
-// network socket, no exec, no file opened for writing. Installed for every thread
+// only of the AF_UNIX (syslog, systemd's notification) and AF_NETLINK (getifaddrs)
+// families: no network socket, no exec, no file opened for writing. Installed for every thread
 // (TSYNC). Needs no_new_privs, which drop_privileges sets.
 std::expected<void, SysError> restrict_sniffer_syscalls();
 
