@@ -88,10 +88,16 @@ class MatcherBuilder {
   }
 
   void classify_ports() {
-    m_.port_class_.assign(2 * 65536, 0);
+    m_.port_classes_.assign(Matcher::kPortsPerPage, 0);  // page 0
     for (const Door& d : doors_) {
       for (const KnockStep& s : d.sequence) {
-        std::uint16_t& c = m_.port_class_[protocol_row(s.protocol) * 65536 + s.port];
+        std::uint16_t& page = m_.port_page_[protocol_row(s.protocol) * (65536 / Matcher::kPortsPerPage) +
+                                            s.port / Matcher::kPortsPerPage];
+        if (page == 0) {
+          page = static_cast<std::uint16_t>(m_.port_classes_.size() / Matcher::kPortsPerPage);
+          m_.port_classes_.resize(m_.port_classes_.size() + Matcher::kPortsPerPage, 0);
+        }
+        std::uint16_t& c = m_.port_classes_[page * Matcher::kPortsPerPage + s.port % Matcher::kPortsPerPage];
         if (c == 0) {
           steps_.push_back(s);
           c = static_cast<std::uint16_t>(steps_.size());  // class 0 is "no door"
@@ -350,7 +356,8 @@ std::expected<Matcher, MatcherError> Matcher::build(std::span<const Door> doors,
 }
 
 EventId Matcher::classify(const Knock& k) const {
-  const std::uint16_t port = port_class_[protocol_row(k.protocol) * 65536 + k.dst_port];
+  const std::size_t page = port_page_[protocol_row(k.protocol) * (65536 / kPortsPerPage) + k.dst_port / kPortsPerPage];
+  const std::uint16_t port = port_classes_[page * kPortsPerPage + k.dst_port % kPortsPerPage];
   if (port == 0) {
     if (!scan_guard_ || k.protocol != Protocol::kTcp ||
         (k.tcp_flags & (tcp_flag::kSyn | tcp_flag::kAck)) != tcp_flag::kSyn)

@@ -202,9 +202,15 @@ class Matcher {
     return {t.next, t.started, std::span(events_).subspan(t.event_begin, t.event_count)};
   }
 
-  // classify(): port_class_[protocol][port] (0: no door uses it), TCP flags ->
+  // classify(): (protocol, port) -> port class (0: no door uses it), TCP flags ->
   // flag class, destination -> destination class; event_of_ maps the triple.
-  std::vector<std::uint16_t> port_class_;
+  // Port classes in pages of 256 ports: port_page_[protocol][port / 256] is the page
+  // of port_classes_ that holds them, and page 0, all zero, serves every port range no
+  // door uses. A dense table would be 256 KiB written at every build, resident for the
+  // daemon's life, for the few ports doors use; this is a few KiB and one more load.
+  static constexpr std::size_t kPortsPerPage = 256;
+  std::array<std::uint16_t, 2 * 65536 / kPortsPerPage> port_page_{};
+  std::vector<std::uint16_t> port_classes_;
   std::array<std::uint32_t, 64> tcp_flag_class_{};
   std::uint32_t udp_flag_class_ = 0;
   std::vector<DestinationClass> destinations_;

@@ -329,6 +329,25 @@ TEST(Matcher, ClassifiesOnlyWhatTheCaptureFilterWouldPass) {  // R1
   EXPECT_EQ(classify(tcp(7000), tcp_flag::kSyn, kClient), kIrrelevant);
 }
 
+// Port classes are kept in pages of 256 ports: ports of one door in one page, in
+// pages of their own, at both ends of the range and under both protocols are each
+// classified, and every other port of those pages (and of the other protocol) is not.
+TEST(Matcher, ClassifiesEveryDoorPortAndNoOtherAcrossPortPages) {  // R1
+  const std::vector<KnockStep> steps{tcp(0), tcp(1), tcp(255), tcp(256), tcp(7000), udp(7001), udp(65535), tcp(65280)};
+  Driver d({door("edges", steps, {0, 0})});
+  const Matcher& m = d.matcher();
+  std::map<std::pair<Protocol, std::uint16_t>, bool> door_port;
+  for (const KnockStep& s : steps) door_port[{s.protocol, s.port}] = true;
+  for (Protocol p : {Protocol::kTcp, Protocol::kUdp}) {
+    for (std::uint32_t port = 0; port <= 65535; ++port) {
+      const Knock k{kClient, kServer, p, static_cast<std::uint16_t>(port), 1, p == Protocol::kTcp ? tcp_flag::kSyn : std::uint8_t{0}, {}};
+      const EventId event = m.classify(k);
+      const bool classified = event != kIrrelevant && (event & kScanEvent) == 0;  // a door's, not R10's
+      ASSERT_EQ(classified, door_port.contains({p, static_cast<std::uint16_t>(port)})) << port;
+    }
+  }
+}
+
 TEST(Matcher, ProgressAndLifetimeDescribeStates) {
   Driver d(observed_doors());
   const Matcher& m = d.matcher();
