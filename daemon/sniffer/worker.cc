@@ -163,6 +163,8 @@ void Worker::prefetch_newer_apply_older() {
 }
 
 void Worker::apply_pending() {
+  // The first round applies the older group and prefetches the newer; the second,
+  // with nothing newer, applies it.
   prefetch_newer_apply_older();
   prefetch_newer_apply_older();
 }
